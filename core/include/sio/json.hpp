@@ -1,0 +1,62 @@
+// JSON through simdjson, with byte offsets.
+//
+// simdjson validates and extracts values; a small structural walk over the
+// already-validated text gives the byte span of each member and element, which
+// simdjson's DOM does not keep. The simdjson parser and its padded buffer are
+// reused from call to call, so steady-state decoding allocates nothing.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sio/common.hpp"
+
+namespace sio {
+
+class Json {
+ public:
+  Json();
+  ~Json();
+  Json(const Json&) = delete;
+  Json& operator=(const Json&) = delete;
+
+  // Deepest nesting accepted; deeper documents fail with Error::too_deep.
+  static constexpr size_t kMaxDepth = 256;
+
+  // Validates that `text` is exactly one JSON value (surrounding white space allowed).
+  // `base` is added to every offset reported.
+  Fault validate(std::string_view text, uint32_t base);
+
+  // Decodes a 0.x event object {"name": "...", "args": [...]}: fills name (inside the
+  // quotes), name_value (unescaped; valid until the next call on this object), args
+  // (the array's bytes, absent when there is no "args") and one span per argument.
+  struct Event {
+    Span name;
+    std::string_view name_value;
+    Span args;
+  };
+  Fault event_object(std::string_view text, uint32_t base, Event& ev, std::vector<Span>& items);
+
+  // Validates a JSON array and gives one span per element.
+  Fault array(std::string_view text, uint32_t base, std::vector<Span>& items);
+
+  // Decodes one JSON string literal (quotes included in `text`) into `out`.
+  Fault string_literal(std::string_view text, uint32_t base, std::string& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+namespace json_scan {
+// Structural helpers over JSON that a real parser has already validated.
+size_t skip_ws(std::string_view t, size_t pos);
+// End (one past) of the value starting at pos.
+size_t value_end(std::string_view t, size_t pos);
+// Spans of the elements of the array starting at `pos` ('['), relative to t.
+void array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span>& items);
+}  // namespace json_scan
+
+}  // namespace sio

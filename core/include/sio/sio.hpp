@@ -1,0 +1,9 @@
+// Umbrella header of the Socket.IO parser library.
+#pragma once
+
+#include "sio/common.hpp"     // IWYU pragma: export
+#include "sio/json.hpp"       // IWYU pragma: export
+#include "sio/packet.hpp"     // IWYU pragma: export
+#include "sio/text.hpp"       // IWYU pragma: export
+#include "sio/transport.hpp"  // IWYU pragma: export
+#include "sio/v1.hpp"         // IWYU pragma: export

@@ -1,0 +1,170 @@
+#include "sio/json.hpp"
+
+#include <simdjson.h>
+
+#include <cstring>
+
+namespace sio {
+
+struct Json::Impl {
+  simdjson::dom::parser parser;
+  std::string padded;  // input copy with simdjson's padding; capacity reused
+
+  Impl() {
+    // Failure here only means the first parse allocates instead.
+    simdjson::error_code err = parser.allocate(4096, Json::kMaxDepth);
+    (void)err;
+  }
+
+  // Parses `text` as one document. On failure returns a fault at the best offset known.
+  simdjson::error_code parse(std::string_view text, simdjson::dom::element& out) {
+    if (text.size() + simdjson::SIMDJSON_PADDING > padded.size()) {
+      padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
+    }
+    std::memcpy(padded.data(), text.data(), text.size());
+    std::memset(padded.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
+    if (parser.capacity() < text.size()) {
+      if (auto err = parser.allocate(text.size(), Json::kMaxDepth)) return err;
+    }
+    return parser.parse(padded.data(), text.size(), false).get(out);
+  }
+};
+
+namespace {
+
+Error map_error(simdjson::error_code err) {
+  switch (err) {
+    case simdjson::UTF8_ERROR:
+      return Error::bad_utf8;
+    case simdjson::DEPTH_ERROR:
+      return Error::too_deep;
+    case simdjson::CAPACITY:
+    case simdjson::MEMALLOC:
+      return Error::too_large;
+    default:
+      return Error::bad_json;
+  }
+}
+
+bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+}  // namespace
+
+namespace json_scan {
+
+size_t skip_ws(std::string_view t, size_t pos) {
+  while (pos < t.size() && is_ws(t[pos])) ++pos;
+  return pos;
+}
+
+size_t value_end(std::string_view t, size_t pos) {
+  size_t depth = 0;
+  while (pos < t.size()) {
+    char c = t[pos];
+    if (c == '"') {
+      ++pos;
+      while (pos < t.size() && t[pos] != '"') pos += (t[pos] == '\\') ? 2 : 1;
+      ++pos;
+      if (depth == 0) return pos > t.size() ? t.size() : pos;
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      if (depth == 0) return pos;  // end of an enclosing container
+      if (--depth == 0) return pos + 1;
+    } else if (depth == 0 && (c == ',' || is_ws(c))) {
+      return pos;  // end of a scalar
+    }
+    ++pos;
+  }
+  return t.size();
+}
+
+void array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span>& items) {
+  // t[pos] == '['
+  pos = skip_ws(t, pos + 1);
+  if (pos < t.size() && t[pos] == ']') return;
+  while (pos < t.size()) {
+    size_t end = value_end(t, pos);
+    items.push_back(make_span(base + pos, end - pos));
+    pos = skip_ws(t, end);
+    if (pos >= t.size() || t[pos] != ',') return;
+    pos = skip_ws(t, pos + 1);
+  }
+}
+
+}  // namespace json_scan
+
+Json::Json() : impl_(std::make_unique<Impl>()) {}
+Json::~Json() = default;
+
+Fault Json::validate(std::string_view text, uint32_t base) {
+  if (text.size() >= UINT32_MAX - simdjson::SIMDJSON_PADDING) return make_fault(Error::too_large, base);
+  simdjson::dom::element el;
+  if (auto err = impl_->parse(text, el)) return make_fault(map_error(err), base);
+  return {};
+}
+
+Fault Json::array(std::string_view text, uint32_t base, std::vector<Span>& items) {
+  simdjson::dom::element el;
+  if (auto err = impl_->parse(text, el)) return make_fault(map_error(err), base);
+  if (!el.is_array()) return make_fault(Error::args_not_array, base);
+  json_scan::array_items(text, json_scan::skip_ws(text, 0), base, items);
+  return {};
+}
+
+Fault Json::event_object(std::string_view text, uint32_t base, Event& ev, std::vector<Span>& items) {
+  simdjson::dom::element el;
+  if (auto err = impl_->parse(text, el)) return make_fault(map_error(err), base);
+  simdjson::dom::object obj;
+  if (el.get_object().get(obj)) return make_fault(Error::json_not_object, base);
+
+  // Walk the top-level members to find the spans of "name" and "args".
+  Span name_val, args_val;
+  size_t pos = json_scan::skip_ws(text, json_scan::skip_ws(text, 0) + 1);
+  while (pos < text.size() && text[pos] == '"') {
+    size_t key_end = json_scan::value_end(text, pos);
+    std::string_view key = text.substr(pos + 1, key_end - pos - 2);
+    pos = json_scan::skip_ws(text, key_end);
+    pos = json_scan::skip_ws(text, pos + 1);  // ':'
+    size_t vend = json_scan::value_end(text, pos);
+    if (key == "name" && !name_val.present()) name_val = make_span(pos, vend - pos);
+    if (key == "args" && !args_val.present()) args_val = make_span(pos, vend - pos);
+    pos = json_scan::skip_ws(text, vend);
+    if (pos >= text.size() || text[pos] != ',') break;
+    pos = json_scan::skip_ws(text, pos + 1);
+  }
+
+  simdjson::dom::element name_el;
+  if (obj["name"].get(name_el)) return make_fault(Error::missing_name, base);
+  std::string_view name;
+  if (name_el.get_string().get(name)) {
+    return make_fault(Error::name_not_string, base + (name_val.present() ? name_val.off : 0));
+  }
+  ev.name_value = name;
+  if (name_val.present()) ev.name = make_span(base + name_val.off + 1, name_val.len - 2);
+
+  simdjson::dom::element args_el;
+  if (obj["args"].get(args_el) == simdjson::SUCCESS) {
+    if (!args_el.is_array()) {
+      return make_fault(Error::args_not_array, base + (args_val.present() ? args_val.off : 0));
+    }
+    if (args_val.present()) {
+      ev.args = make_span(base + args_val.off, args_val.len);
+      json_scan::array_items(text, args_val.off, base, items);
+    }
+  }
+  return {};
+}
+
+Fault Json::string_literal(std::string_view text, uint32_t base, std::string& out) {
+  simdjson::dom::element el;
+  if (auto err = impl_->parse(text, el)) return make_fault(map_error(err), base);
+  std::string_view s;
+  if (el.get_string().get(s)) return make_fault(Error::bad_json, base);
+  out.assign(s.data(), s.size());
+  return {};
+}
+
+}  // namespace sio

@@ -1,0 +1,342 @@
+// Registration of the "sio" protocol, its fields, and the tree built from the
+// core library's decoded packets.
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+#include <wsutil/str_util.h>
+
+#include <cinttypes>
+#include <vector>
+
+#include "sio_plugin.h"
+
+int proto_sio = -1;
+
+gboolean sio_pref_detect_http = TRUE;
+gboolean sio_pref_detect_ws = TRUE;
+gboolean sio_pref_json_subtree = TRUE;
+const char* sio_pref_resource = "/socket.io/";
+
+expert_field ei_sio_malformed = EI_INIT;
+expert_field ei_sio_guess = EI_INIT;
+
+namespace {
+
+int hf_version = -1;
+int hf_type = -1;
+int hf_type_code = -1;
+int hf_endpoint = -1;
+int hf_qs = -1;
+int hf_id = -1;
+int hf_ack = -1;
+int hf_ack_id = -1;
+int hf_name = -1;
+int hf_args = -1;
+int hf_arg = -1;
+int hf_data = -1;
+int hf_reason = -1;
+int hf_advice = -1;
+int hf_length = -1;
+int hf_sid = -1;
+int hf_heartbeat_timeout = -1;
+int hf_close_timeout = -1;
+int hf_transports = -1;
+int hf_transport = -1;
+int hf_jsonp_callback = -1;
+int hf_jsonp_index = -1;
+int hf_post_reply = -1;
+
+int ett_sio = -1;
+int ett_args = -1;
+int ett_handshake = -1;
+int ett_jsonp = -1;
+
+dissector_handle_t json_handle;
+
+const value_string v1_reason_vals[] = {
+    {0, "transport not supported"},
+    {1, "client not handshaken"},
+    {2, "unauthorized"},
+    {0, nullptr},
+};
+
+const value_string v1_advice_vals[] = {
+    {0, "reconnect"},
+    {0, nullptr},
+};
+
+// Reused between packets: steady-state dissection allocates nothing here.
+sio::v1::Decoder v1_decoder;
+sio::Packet packet;
+std::vector<sio::v1::Frame> frames;
+
+proto_item* add_string_span(proto_tree* tree, int hf, tvbuff_t* tvb, packet_info* pinfo, sio::Span s,
+                            std::string_view value) {
+  return proto_tree_add_string(tree, hf, tvb, s.off, s.len,
+                               wmem_strndup(pinfo->pool, value.data(), value.size()));
+}
+
+// One line of the Info column for a packet.
+void append_summary(wmem_strbuf_t* info, const sio::Packet& p, std::string_view text) {
+  if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
+  wmem_strbuf_append(info, p.type_name ? p.type_name : "unknown");
+  if (p.name.present() || !p.name_value.empty()) {
+    wmem_strbuf_append_printf(info, " \"%.*s\"", static_cast<int>(p.name_value.size()), p.name_value.data());
+  }
+  if (p.ack_id.present()) wmem_strbuf_append_printf(info, " %" PRIu64, p.ack_id_value);
+  if (p.id.present()) {
+    wmem_strbuf_append_printf(info, " id=%" PRIu64 "%s", p.id_value, p.ack == sio::AckMode::data ? "+" : "");
+  }
+  std::string_view ep = p.endpoint.in(text);
+  if (!ep.empty()) wmem_strbuf_append_printf(info, " %.*s", static_cast<int>(ep.size()), ep.data());
+  if (p.qs.present() && p.qs.len) {
+    std::string_view qs = p.qs.in(text);
+    wmem_strbuf_append_printf(info, "?%.*s", static_cast<int>(qs.size()), qs.data());
+  }
+  if (p.reason.present()) {
+    const char* r = sio::v1::reason_name(p.reason_value);
+    wmem_strbuf_append_printf(info, " %s", r ? r : "unknown reason");
+  }
+  if (p.fault) wmem_strbuf_append(info, " [malformed]");
+}
+
+// Adds the fields of one decoded packet under `st`.
+void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
+                       std::string_view text) {
+  proto_item* ti = proto_tree_add_uint(st, hf_version, tvb, p.type.off, 0, p.version);
+  proto_item_set_generated(ti);
+  if (p.type_name) {
+    proto_tree_add_string(st, hf_type, tvb, p.type.off, p.type.len, p.type_name);
+    proto_tree_add_uint(st, hf_type_code, tvb, p.type.off, p.type.len, p.type_code);
+  }
+  if (p.id.present()) {
+    proto_tree_add_uint64(st, hf_id, tvb, p.id.off, p.id.len, p.id_value);
+    if (p.ack == sio::AckMode::data) {
+      proto_tree_add_string(st, hf_ack, tvb, p.ack_marker.off, p.ack_marker.len, "data");
+    } else {
+      ti = proto_tree_add_string(st, hf_ack, tvb, p.id.off, 0, "auto");
+      proto_item_set_generated(ti);
+    }
+  }
+  if (p.endpoint.present()) {
+    if (p.endpoint.len) {
+      add_string_span(st, hf_endpoint, tvb, pinfo, p.endpoint, p.endpoint.in(text));
+    } else {
+      ti = proto_tree_add_string(st, hf_endpoint, tvb, p.endpoint.off, 0, "/");
+      proto_item_set_generated(ti);
+    }
+  }
+  if (p.qs.present()) add_string_span(st, hf_qs, tvb, pinfo, p.qs, p.qs.in(text));
+  if (p.ack_id.present()) proto_tree_add_uint64(st, hf_ack_id, tvb, p.ack_id.off, p.ack_id.len, p.ack_id_value);
+  if (p.name.present()) add_string_span(st, hf_name, tvb, pinfo, p.name, p.name_value);
+
+  bool has_args = p.type_code == sio::v1::event || p.type_code == sio::v1::ack;
+  if (has_args && !p.fault) {
+    if (p.args.present()) {
+      ti = add_string_span(st, hf_args, tvb, pinfo, p.args, p.args.in(text));
+      proto_tree* at = proto_item_add_subtree(ti, ett_args);
+      for (const sio::Span& a : p.arg_items) add_string_span(at, hf_arg, tvb, pinfo, a, a.in(text));
+      if (sio_pref_json_subtree && json_handle && at) {
+        tvbuff_t* jt = tvb_new_subset_length(tvb, p.args.off, p.args.len);
+        col_set_writable(pinfo->cinfo, -1, FALSE);
+        call_dissector_only(json_handle, jt, pinfo, at, nullptr);
+        col_set_writable(pinfo->cinfo, -1, TRUE);
+      }
+    } else {
+      ti = proto_tree_add_string(st, hf_args, tvb, p.data.present() ? p.data.end() : p.type.off, 0, "[]");
+      proto_item_set_generated(ti);
+    }
+  }
+  if ((p.type_code == sio::v1::message || p.type_code == sio::v1::json) && p.data.present()) {
+    add_string_span(st, hf_data, tvb, pinfo, p.data, p.data.in(text));
+  }
+  if (p.reason.present()) proto_tree_add_uint(st, hf_reason, tvb, p.reason.off, p.reason.len, p.reason_value);
+  if (p.advice.present()) proto_tree_add_uint(st, hf_advice, tvb, p.advice.off, p.advice.len, p.advice_value);
+}
+
+}  // namespace
+
+std::string_view sio_tvb_view(tvbuff_t* tvb) {
+  guint len = tvb_captured_length(tvb);
+  if (!len) return {};
+  return {reinterpret_cast<const char*>(tvb_get_ptr(tvb, 0, len)), len};
+}
+
+void sio_add_fault(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Fault& f, const char* what) {
+  guint len = tvb_captured_length(tvb);
+  guint off = f.offset < len ? f.offset : len;
+  proto_tree_add_expert_format(tree, pinfo, &ei_sio_malformed, tvb, off, off < len ? 1 : 0,
+                               "Malformed Socket.IO %s: %s (at byte %u)", what, sio::describe(f.code), f.offset);
+}
+
+bool sio_v1_content_check(std::string_view text) {
+  frames.clear();
+  if (sio::v1::split_payload(text, frames)) return false;
+  for (const auto& fr : frames) {
+    v1_decoder.packet(text, fr.packet, packet);
+    if (packet.fault) return false;
+  }
+  return !frames.empty();
+}
+
+unsigned sio_dissect_payload(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& carrier) {
+  std::string_view text = sio_tvb_view(tvb);
+  col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
+  wmem_strbuf_t* info = wmem_strbuf_new(pinfo->pool, "");
+
+  frames.clear();
+  sio::Fault framing = sio::v1::split_payload(text, frames);
+  unsigned count = 0;
+  for (const auto& fr : frames) {
+    // The item covers the frame: its length prefix (and markers) and the packet.
+    guint item_off = fr.length.present() ? fr.length.off - 3 : fr.packet.off;
+    proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, item_off, fr.packet.end() - item_off, ENC_NA);
+    proto_tree* st = proto_item_add_subtree(pi, ett_sio);
+    if (carrier.guessed && count == 0) {
+      proto_tree_add_expert(st, pinfo, &ei_sio_guess, tvb, fr.packet.off, 0);
+    }
+    if (fr.length.present()) {
+      proto_tree_add_uint64(st, hf_length, tvb, fr.length.off, fr.length.len, fr.declared);
+    }
+    if (fr.fault) {
+      sio_add_fault(tvb, pinfo, st, fr.fault, "payload framing");
+      if (fr.packet.len == 0) {
+        if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
+        wmem_strbuf_append(info, "[malformed payload]");
+        continue;
+      }
+    }
+    v1_decoder.packet(text, fr.packet, packet);
+    add_packet_fields(st, tvb, pinfo, packet, text);
+    if (packet.fault) sio_add_fault(tvb, pinfo, st, packet.fault, "packet");
+    append_summary(info, packet, text);
+    proto_item_append_text(pi, ", %s", packet.type_name ? packet.type_name : "unknown type");
+    ++count;
+  }
+  if (framing && frames.empty()) sio_add_fault(tvb, pinfo, tree, framing, "payload");
+  col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
+  return count;
+}
+
+void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
+  std::string_view text = sio_tvb_view(tvb);
+  col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
+  static sio::v1::Handshake hs;
+  sio::Fault f = sio::v1::parse_handshake(text, hs);
+  proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, 0, -1, ENC_NA);
+  proto_item_append_text(pi, ", handshake");
+  proto_tree* st = proto_item_add_subtree(pi, ett_handshake);
+  proto_item* ti = proto_tree_add_uint(st, hf_version, tvb, 0, 0, sio::v1::kVersion);
+  proto_item_set_generated(ti);
+  if (hs.sid.present()) add_string_span(st, hf_sid, tvb, pinfo, hs.sid, hs.sid.in(text));
+  if (hs.heartbeat.present()) {
+    ti = proto_tree_add_uint(st, hf_heartbeat_timeout, tvb, hs.heartbeat.off, hs.heartbeat.len, hs.heartbeat_value);
+    if (!hs.heartbeat.len) proto_item_append_text(ti, " (heartbeats off)");
+  }
+  if (hs.close.present()) proto_tree_add_uint(st, hf_close_timeout, tvb, hs.close.off, hs.close.len, hs.close_value);
+  if (hs.transports.present()) {
+    ti = add_string_span(st, hf_transports, tvb, pinfo, hs.transports, hs.transports.in(text));
+    proto_tree* tt = proto_item_add_subtree(ti, ett_handshake);
+    for (const auto& t : hs.transport_items) add_string_span(tt, hf_transport, tvb, pinfo, t, t.in(text));
+  }
+  if (f) sio_add_fault(tvb, pinfo, st, f, "handshake");
+  std::string_view sid = hs.sid.in(text);
+  col_add_fstr(pinfo->cinfo, COL_INFO, "handshake sid=%.*s%s", static_cast<int>(sid.size()), sid.data(),
+               f ? " [malformed]" : "");
+}
+
+void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
+  col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
+  col_set_str(pinfo->cinfo, COL_INFO, "polling POST accepted");
+  proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, 0, -1, ENC_NA);
+  proto_item_append_text(pi, ", polling POST accepted");
+  proto_tree* st = proto_item_add_subtree(pi, ett_sio);
+  proto_tree_add_item(st, hf_post_reply, tvb, 0, -1, ENC_UTF_8);
+}
+
+void sio_add_jsonp_wrapper(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Jsonp& jp) {
+  std::string_view text = sio_tvb_view(tvb);
+  proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, 0, -1, ENC_NA);
+  proto_item_append_text(pi, ", JSONP wrapper");
+  proto_tree* st = proto_item_add_subtree(pi, ett_jsonp);
+  if (jp.callback.present()) add_string_span(st, hf_jsonp_callback, tvb, pinfo, jp.callback, jp.callback.in(text));
+  if (jp.index.present()) proto_tree_add_uint(st, hf_jsonp_index, tvb, jp.index.off, jp.index.len, jp.index_value);
+}
+
+void sio_register(void) {
+  static hf_register_info hf[] = {
+      {&hf_version, {"Protocol revision", "sio.version", FT_UINT8, BASE_DEC, nullptr, 0x0,
+                     "Socket.IO protocol revision: 1 (0.x), 4 or 5", HFILL}},
+      {&hf_type, {"Type", "sio.type", FT_STRING, BASE_NONE, nullptr, 0x0, "Packet type name", HFILL}},
+      {&hf_type_code, {"Type code", "sio.type_code", FT_UINT8, BASE_DEC, nullptr, 0x0,
+                       "Packet type digit as on the wire", HFILL}},
+      {&hf_endpoint, {"Endpoint", "sio.endpoint", FT_STRING, BASE_NONE, nullptr, 0x0,
+                      "Namespace; / is the default namespace", HFILL}},
+      {&hf_qs, {"Query string", "sio.qs", FT_STRING, BASE_NONE, nullptr, 0x0,
+                "Connect query string, without the leading ?", HFILL}},
+      {&hf_id, {"Message id", "sio.id", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                "The packet's own id, sent when an acknowledgement is asked for", HFILL}},
+      {&hf_ack, {"Ack", "sio.ack", FT_STRING, BASE_NONE, nullptr, 0x0,
+                 "Acknowledgement asked for: data (with arguments) or auto", HFILL}},
+      {&hf_ack_id, {"Acknowledged id", "sio.ack_id", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                    "The message id this ack answers", HFILL}},
+      {&hf_name, {"Event name", "sio.name", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+      {&hf_args, {"Arguments", "sio.args", FT_STRING, BASE_NONE, nullptr, 0x0,
+                  "Event or ack arguments as one JSON array", HFILL}},
+      {&hf_arg, {"Argument", "sio.arg", FT_STRING, BASE_NONE, nullptr, 0x0, "One argument's JSON text", HFILL}},
+      {&hf_data, {"Data", "sio.data", FT_STRING, BASE_NONE, nullptr, 0x0,
+                  "Message text or JSON data", HFILL}},
+      {&hf_reason, {"Reason", "sio.reason", FT_UINT32, BASE_DEC, VALS(v1_reason_vals), 0x0,
+                    "Error reason code", HFILL}},
+      {&hf_advice, {"Advice", "sio.advice", FT_UINT32, BASE_DEC, VALS(v1_advice_vals), 0x0,
+                    "Error advice code", HFILL}},
+      {&hf_length, {"Frame length", "sio.length", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                    "Polling payload length prefix (UTF-16 code units)", HFILL}},
+      {&hf_sid, {"Session id", "sio.sid", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+      {&hf_heartbeat_timeout, {"Heartbeat timeout", "sio.heartbeat_timeout", FT_UINT32, BASE_DEC, nullptr, 0x0,
+                               "Seconds; empty means heartbeats off", HFILL}},
+      {&hf_close_timeout, {"Close timeout", "sio.close_timeout", FT_UINT32, BASE_DEC, nullptr, 0x0, "Seconds",
+                           HFILL}},
+      {&hf_transports, {"Transports", "sio.transports", FT_STRING, BASE_NONE, nullptr, 0x0,
+                        "Transports the server offers", HFILL}},
+      {&hf_transport, {"Transport", "sio.transport", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+      {&hf_jsonp_callback, {"JSONP callback", "sio.jsonp.callback", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr,
+                            HFILL}},
+      {&hf_jsonp_index, {"JSONP index", "sio.jsonp.index", FT_UINT32, BASE_DEC, nullptr, 0x0, nullptr, HFILL}},
+      {&hf_post_reply, {"POST reply", "sio.post_reply", FT_STRING, BASE_NONE, nullptr, 0x0,
+                        "Polling POST acknowledgement; carries no packet", HFILL}},
+  };
+  static int* ett[] = {&ett_sio, &ett_args, &ett_handshake, &ett_jsonp};
+  static ei_register_info ei[] = {
+      {&ei_sio_malformed, {"sio.malformed", PI_MALFORMED, PI_ERROR, "Malformed Socket.IO data", EXPFILL}},
+      {&ei_sio_guess, {"sio.heuristic", PI_PROTOCOL, PI_NOTE,
+                       "Detected from content alone: the request that opened this conversation is not in the capture",
+                       EXPFILL}},
+  };
+
+  proto_sio = proto_register_protocol("Socket.IO", "Socket.IO", "sio");
+  proto_register_field_array(proto_sio, hf, G_N_ELEMENTS(hf));
+  proto_register_subtree_array(ett, G_N_ELEMENTS(ett));
+  expert_module_t* em = expert_register_protocol(proto_sio);
+  expert_register_field_array(em, ei, G_N_ELEMENTS(ei));
+
+  module_t* m = prefs_register_protocol(proto_sio, nullptr);
+  prefs_register_bool_preference(m, "detect_http", "Detect Socket.IO in HTTP polling bodies",
+                                 "Decode text/plain, text/javascript and form bodies of Socket.IO polling requests "
+                                 "as Socket.IO. Other bodies keep their usual dissection.",
+                                 &sio_pref_detect_http);
+  prefs_register_bool_preference(m, "detect_websocket", "Detect Socket.IO in WebSocket messages",
+                                 "Try Socket.IO on WebSocket messages (the ws heuristic can also be switched off "
+                                 "in Analyze > Enabled Protocols).",
+                                 &sio_pref_detect_ws);
+  prefs_register_string_preference(m, "resource", "Resource path",
+                                   "Path prefix of the Socket.IO server (the client's 'resource' or 'path' option)",
+                                   &sio_pref_resource);
+  prefs_register_bool_preference(m, "json_subtree", "Show arguments as a JSON tree",
+                                 "Add Wireshark's JSON dissection of event and ack arguments",
+                                 &sio_pref_json_subtree);
+}
+
+void sio_handoff(void) {
+  json_handle = find_dissector_add_dependency("json", proto_sio);
+  sio_handoff_transport();
+}

@@ -1,0 +1,38 @@
+// Plugin entry points. Wireshark looks these symbols up by name, so they need
+// C linkage; a namespace-scope const would otherwise be file-local in C++.
+#include <wireshark.h>
+#include <epan/proto.h>
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+#include <wsutil/plugins.h>
+#endif
+
+#include "sio_plugin.h"
+
+#ifndef SIO_PLUGIN_VERSION
+#define SIO_PLUGIN_VERSION "0.0.0"
+#endif
+
+extern "C" {
+WS_DLL_PUBLIC_DEF extern const char plugin_version[];
+WS_DLL_PUBLIC_DEF extern const int plugin_want_major;
+WS_DLL_PUBLIC_DEF extern const int plugin_want_minor;
+WS_DLL_PUBLIC void plugin_register(void);
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
+#endif
+
+const char plugin_version[] = SIO_PLUGIN_VERSION;
+const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+void plugin_register(void) {
+  static proto_plugin plug;
+  plug.register_protoinfo = sio_register;
+  plug.register_handoff = sio_handoff;
+  proto_register_plugin(&plug);
+}
+
+#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
+uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR; }
+#endif
+}

@@ -1,0 +1,54 @@
+// Shared declarations of the Wireshark layer. Only plugin/ includes Wireshark.
+#pragma once
+
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/expert.h>
+
+#include <string_view>
+
+#include "sio/sio.hpp"
+
+void sio_register(void);
+void sio_handoff(void);
+void sio_handoff_transport(void);
+
+// Protocol, preference and expert handles shared by the plugin's files.
+extern int proto_sio;
+extern gboolean sio_pref_detect_http;
+extern gboolean sio_pref_detect_ws;
+extern gboolean sio_pref_json_subtree;
+extern const char* sio_pref_resource;
+extern expert_field ei_sio_malformed;
+extern expert_field ei_sio_guess;
+
+// What carried the bytes being dissected.
+struct SioCarrier {
+  sio::Generation generation = sio::Generation::unknown;
+  sio::Transport transport = sio::Transport::unknown;
+  bool request = false;   // client to server (HTTP request body, masked WebSocket frame)
+  bool guessed = false;   // detected from content alone: no request URI in the capture
+};
+
+// Dissects a body of the given generation: a polling payload, a WebSocket
+// message, or a decoded JSONP/form payload. Adds one sio item per packet and
+// sets the columns. Returns the number of packets.
+unsigned sio_dissect_payload(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& carrier);
+
+// Dissects a 0.x handshake response body.
+void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree);
+
+// Marks a polling POST reply ("1") that carries no packet.
+void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree);
+
+// Adds a JSONP wrapper item (callback, index) over tvb.
+void sio_add_jsonp_wrapper(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Jsonp& jp);
+
+// Adds the malformed expert item for a fault at tvb offset.
+void sio_add_fault(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Fault& f, const char* what);
+
+// Whether `text` would decode as 0.x Socket.IO with no fault (content check).
+bool sio_v1_content_check(std::string_view text);
+
+// The bytes of a tvb as a string view (tvb memory, valid for the packet).
+std::string_view sio_tvb_view(tvbuff_t* tvb);

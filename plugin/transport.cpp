@@ -1,0 +1,316 @@
+// Detection: which WebSocket messages and HTTP bodies are Socket.IO, and the
+// unwrapping of the polling transports (JSONP, form-encoded POSTs).
+//
+// Evidence comes first from the conversation: the request URI of the polling
+// request or of the WebSocket upgrade, as the HTTP dissector recorded it. Only
+// when that request is not in the capture do strict content checks decide.
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+#include <epan/dissectors/packet-http.h>
+
+#include <cstring>
+#include <string>
+
+#include "sio_plugin.h"
+
+namespace {
+
+int proto_http = -1;
+int proto_sio_http = -1;
+dissector_handle_t body_handle;   // "sio" dissector for bodies, carries a BodyCtx
+dissector_handle_t media_hook;    // registered in media_type, protocol in name only
+
+// Media types whose bodies may be Socket.IO polling payloads, and the handle
+// each had before; bodies that are not Socket.IO go back to it.
+struct MediaOriginal {
+  const char* type;
+  dissector_handle_t handle;
+};
+MediaOriginal originals[] = {
+    {"text/plain", nullptr},
+    {"text/javascript", nullptr},
+    {"application/javascript", nullptr},
+    {"application/x-javascript", nullptr},
+    {"application/x-www-form-urlencoded", nullptr},
+};
+
+dissector_handle_t original_for(const char* media_type) {
+  if (!media_type) return nullptr;
+  for (const auto& o : originals) {
+    if (g_ascii_strcasecmp(o.type, media_type) == 0) return o.handle;
+  }
+  return nullptr;
+}
+
+enum class BodyKind { payload, handshake, post_reply, jsonp, form };
+
+struct BodyCtx {
+  BodyKind kind = BodyKind::payload;
+  SioCarrier carrier;
+};
+
+// What the HTTP dissector knew when it handed this body over, recorded on the
+// first pass so later passes see the same request even on keep-alive connections.
+struct HttpMsg {
+  const char* uri;  // request URI, nullptr when the request is not in the capture
+  bool request;     // the body is a request body
+  bool post;        // the request was a POST
+};
+
+// Per TCP conversation: the request URI that opened it (the WebSocket upgrade).
+struct WsConv {
+  const char* uri;
+};
+
+sio::Json json;          // JSONP string literals
+std::string scratch;     // decoded wrappers before they move to packet memory
+std::string scratch2;
+
+const char* http_request_uri(packet_info* pinfo, const char** method) {
+  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
+  if (!conv || proto_http < 0) return nullptr;
+  auto* hc = static_cast<http_conv_t*>(conversation_get_proto_data(conv, proto_http));
+  if (!hc || !hc->request_uri) return nullptr;
+  if (method) *method = hc->request_method;
+  return hc->request_uri;
+}
+
+HttpMsg* http_msg(packet_info* pinfo, const http_message_info_t* info) {
+  guint32 key = pinfo->curr_layer_num;
+  auto* msg = static_cast<HttpMsg*>(p_get_proto_data(wmem_file_scope(), pinfo, proto_sio, key));
+  if (msg) return msg;
+  msg = wmem_new0(wmem_file_scope(), HttpMsg);
+  const char* method = nullptr;
+  const char* uri = http_request_uri(pinfo, &method);
+  msg->uri = uri ? wmem_strdup(wmem_file_scope(), uri) : nullptr;
+  msg->request = info && info->type == HTTP_REQUEST;
+  msg->post = method && std::strcmp(method, "POST") == 0;
+  p_add_proto_data(wmem_file_scope(), pinfo, proto_sio, key, msg);
+  return msg;
+}
+
+bool is_v1_transport_name(std::string_view t) {
+  return t == "websocket" || t == "flashsocket" || t == "htmlfile" || t == "xhr-polling" ||
+         t == "jsonp-polling" || t == "xhr-multipart";
+}
+
+// A handshake body seen without its request: every transport must be one 0.x knows.
+bool looks_like_v1_handshake(std::string_view text) {
+  static sio::v1::Handshake hs;
+  if (sio::v1::parse_handshake(text, hs)) return false;
+  for (const auto& t : hs.transport_items) {
+    if (!is_v1_transport_name(t.in(text))) return false;
+  }
+  return true;
+}
+
+// Decodes a form body's d= field into `out`; unwraps the JSON string the
+// 0.x JSONP client sends. Returns false when it is not that shape.
+bool decode_form(std::string_view text, std::string& out, sio::Fault& fault, sio::Span& field) {
+  if (!sio::form_field(text, "d", field)) {
+    fault = sio::make_fault(sio::Error::bad_form, 0);
+    return false;
+  }
+  fault = sio::percent_decode(field.in(text), field.off, out);
+  return !fault;
+}
+
+bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const http_message_info_t* info, BodyCtx& ctx) {
+  HttpMsg* msg = http_msg(pinfo, info);
+  std::string_view text = sio_tvb_view(tvb);
+  const bool form = pinfo->match_string &&
+                    g_ascii_strcasecmp(pinfo->match_string, "application/x-www-form-urlencoded") == 0;
+  ctx.carrier.request = msg->request;
+  ctx.carrier.generation = sio::Generation::v1;
+
+  if (msg->uri) {
+    sio::Uri u = sio::classify_uri(msg->uri, sio_pref_resource);
+    if (!u.match || u.generation != sio::Generation::v1) return false;
+    ctx.carrier.transport = u.transport;
+    switch (u.transport) {
+      case sio::Transport::handshake:
+        if (msg->request) return false;
+        ctx.kind = BodyKind::handshake;
+        return true;
+      case sio::Transport::xhr_polling:
+      case sio::Transport::jsonp_polling:
+        break;
+      default:
+        return false;
+    }
+    if (!msg->request && msg->post) {
+      ctx.kind = text == "1" ? BodyKind::post_reply : BodyKind::payload;
+      return true;
+    }
+    if (msg->request) {
+      ctx.kind = form ? BodyKind::form : BodyKind::payload;
+    } else {
+      ctx.kind = u.jsonp ? BodyKind::jsonp : BodyKind::payload;
+    }
+    return true;
+  }
+
+  // No request in the capture: only bodies that decode cleanly.
+  ctx.carrier.guessed = true;
+  if (form) {
+    sio::Fault f;
+    sio::Span field;
+    if (!decode_form(text, scratch, f, field)) return false;
+    std::string_view inner = scratch;
+    if (!inner.empty() && inner[0] == '"') {
+      if (json.string_literal(inner, 0, scratch2)) return false;
+      inner = scratch2;
+    }
+    if (!sio_v1_content_check(inner)) return false;
+    ctx.kind = BodyKind::form;
+    ctx.carrier.request = true;
+    return true;
+  }
+  static sio::Jsonp jp;
+  if (!sio::parse_jsonp(text, jp)) {
+    if (json.string_literal(jp.literal.in(text), 0, scratch)) return false;
+    if (!sio_v1_content_check(scratch)) return false;
+    ctx.kind = BodyKind::jsonp;
+    return true;
+  }
+  if (!msg->request && looks_like_v1_handshake(text)) {
+    ctx.kind = BodyKind::handshake;
+    return true;
+  }
+  if (!sio_v1_content_check(text)) return false;
+  ctx.kind = BodyKind::payload;
+  return true;
+}
+
+// Moves `data` into packet memory as a new tab in the bytes pane.
+tvbuff_t* new_source(tvbuff_t* parent, packet_info* pinfo, const std::string& data, const char* name) {
+  auto* buf = static_cast<guint8*>(wmem_alloc(pinfo->pool, data.size() ? data.size() : 1));
+  if (!data.empty()) std::memcpy(buf, data.data(), data.size());
+  tvbuff_t* child = tvb_new_child_real_data(parent, buf, static_cast<guint>(data.size()),
+                                            static_cast<gint>(data.size()));
+  add_new_data_source(pinfo, child, name);
+  return child;
+}
+
+// A JSON string literal inside tvb at `lit`: decoded into a new data source.
+tvbuff_t* decode_literal(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, std::string_view text, sio::Span lit) {
+  sio::Fault f = json.string_literal(lit.in(text), lit.off, scratch);
+  if (f) {
+    sio_add_fault(tvb, pinfo, tree, f, "JSONP string");
+    return nullptr;
+  }
+  return new_source(tvb, pinfo, scratch, "JSONP-decoded payload");
+}
+
+int dissect_body(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
+  const auto* ctx = static_cast<const BodyCtx*>(data);
+  if (!ctx) return 0;
+  std::string_view text = sio_tvb_view(tvb);
+  switch (ctx->kind) {
+    case BodyKind::payload:
+      sio_dissect_payload(tvb, pinfo, tree, ctx->carrier);
+      break;
+    case BodyKind::handshake:
+      sio_dissect_v1_handshake(tvb, pinfo, tree);
+      break;
+    case BodyKind::post_reply:
+      sio_dissect_post_reply(tvb, pinfo, tree);
+      break;
+    case BodyKind::jsonp: {
+      static sio::Jsonp jp;
+      sio::Fault f = sio::parse_jsonp(text, jp);
+      sio_add_jsonp_wrapper(tvb, pinfo, tree, jp);
+      if (f) {
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
+        col_set_str(pinfo->cinfo, COL_INFO, "[malformed JSONP]");
+        sio_add_fault(tvb, pinfo, tree, f, "JSONP body");
+        break;
+      }
+      if (tvbuff_t* child = decode_literal(tvb, pinfo, tree, text, jp.literal)) {
+        sio_dissect_payload(child, pinfo, tree, ctx->carrier);
+      }
+      break;
+    }
+    case BodyKind::form: {
+      sio::Fault f;
+      sio::Span field;
+      col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
+      if (!decode_form(text, scratch, f, field)) {
+        proto_tree_add_item(tree, proto_sio, tvb, 0, -1, ENC_NA);
+        col_set_str(pinfo->cinfo, COL_INFO, "[malformed form body]");
+        sio_add_fault(tvb, pinfo, tree, f, "form body");
+        break;
+      }
+      tvbuff_t* child = new_source(tvb, pinfo, scratch, "Form-decoded payload");
+      std::string_view inner = sio_tvb_view(child);
+      if (!inner.empty() && inner[0] == '"') {
+        child = decode_literal(child, pinfo, tree, inner, sio::make_span(0, inner.size()));
+      }
+      if (child) sio_dissect_payload(child, pinfo, tree, ctx->carrier);
+      break;
+    }
+  }
+  return static_cast<int>(tvb_captured_length(tvb));
+}
+
+// media_type handler: Socket.IO polling bodies to "sio", all others to the
+// dissector that had the media type before.
+int dissect_media(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
+  const auto* info = static_cast<const http_message_info_t*>(data);
+  dissector_handle_t orig = original_for(pinfo->match_string);
+  if (sio_pref_detect_http && proto_is_protocol_enabled(find_protocol_by_id(proto_sio)) &&
+      tvb_captured_length(tvb) > 0) {
+    BodyCtx ctx;
+    if (classify_body(tvb, pinfo, info, ctx)) {
+      return call_dissector_with_data(body_handle, tvb, pinfo, tree, &ctx);
+    }
+  }
+  return orig ? call_dissector_only(orig, tvb, pinfo, tree, data) : 0;
+}
+
+gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
+  if (!sio_pref_detect_ws) return FALSE;
+  guint len = tvb_captured_length(tvb);
+  if (!len) return FALSE;
+  guint8 first = tvb_get_guint8(tvb, 0);
+  // 0.x packets start with a type digit, payloads with U+FFFD.
+  if (!((first >= '0' && first <= '8') || first == 0xEF)) return FALSE;
+
+  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
+  WsConv* wc = conv ? static_cast<WsConv*>(conversation_get_proto_data(conv, proto_sio)) : nullptr;
+  if (conv && !wc) {
+    wc = wmem_new0(wmem_file_scope(), WsConv);
+    const char* uri = http_request_uri(pinfo, nullptr);
+    wc->uri = uri ? wmem_strdup(wmem_file_scope(), uri) : nullptr;
+    conversation_add_proto_data(conv, proto_sio, wc);
+  }
+  SioCarrier carrier;
+  carrier.generation = sio::Generation::v1;
+  carrier.transport = sio::Transport::websocket;
+  if (wc && wc->uri) {
+    sio::Uri u = sio::classify_uri(wc->uri, sio_pref_resource);
+    if (!u.match || u.generation != sio::Generation::v1) return FALSE;
+  } else {
+    if (!sio_v1_content_check(sio_tvb_view(tvb))) return FALSE;
+    carrier.guessed = true;
+  }
+  sio_dissect_payload(tvb, pinfo, tree, carrier);
+  return TRUE;
+}
+
+}  // namespace
+
+void sio_handoff_transport(void) {
+  proto_http = proto_get_id_by_filter_name("http");
+  proto_sio_http = proto_register_protocol_in_name_only("Socket.IO over HTTP polling", "Socket.IO polling",
+                                                        "sio_http", proto_sio, FT_PROTOCOL);
+  body_handle = create_dissector_handle(dissect_body, proto_sio);
+  media_hook = create_dissector_handle(dissect_media, proto_sio_http);
+
+  dissector_table_t media = find_dissector_table("media_type");
+  for (auto& o : originals) {
+    o.handle = media ? dissector_get_string_handle(media, o.type) : nullptr;
+    dissector_add_string("media_type", o.type, media_hook);
+  }
+  heur_dissector_add("ws", dissect_ws_heur, "Socket.IO over WebSocket", "sio_ws", proto_sio, HEURISTIC_ENABLE);
+}
