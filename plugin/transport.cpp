@@ -16,7 +16,6 @@
 namespace {
 
 int proto_http = -1;
-int proto_sio_http = -1;
 dissector_handle_t body_handle;   // "sio" dissector for bodies, carries a BodyCtx
 dissector_handle_t media_hook;    // registered in media_type, protocol in name only
 
@@ -256,9 +255,12 @@ int dissect_body(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data
 // media_type handler: Socket.IO polling bodies to "sio", all others to the
 // dissector that had the media type before.
 int dissect_media(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
-  const auto* info = static_cast<const http_message_info_t*>(data);
   dissector_handle_t orig = original_for(pinfo->match_string);
-  if (sio_pref_detect_http && proto_is_protocol_enabled(find_protocol_by_id(proto_sio)) &&
+  // Other dissectors look media types up too; only HTTP hands over its message info.
+  wmem_list_frame_t* last = wmem_list_tail(pinfo->layers);
+  bool from_http = last && GPOINTER_TO_INT(wmem_list_frame_data(last)) == proto_http;
+  const auto* info = from_http ? static_cast<const http_message_info_t*>(data) : nullptr;
+  if (from_http && sio_pref_detect_http && proto_is_protocol_enabled(find_protocol_by_id(proto_sio)) &&
       tvb_captured_length(tvb) > 0) {
     BodyCtx ctx;
     if (classify_body(tvb, pinfo, info, ctx)) {
@@ -302,10 +304,11 @@ gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
 
 void sio_handoff_transport(void) {
   proto_http = proto_get_id_by_filter_name("http");
-  proto_sio_http = proto_register_protocol_in_name_only("Socket.IO over HTTP polling", "Socket.IO polling",
-                                                        "sio_http", proto_sio, FT_PROTOCOL);
   body_handle = create_dissector_handle(dissect_body, proto_sio);
-  media_hook = create_dissector_handle(dissect_media, proto_sio_http);
+  // No protocol of its own: it adds no layer and stays in place when "sio" is
+  // disabled, so that every body it does not take keeps its usual dissector.
+  media_hook = create_dissector_handle_with_name_and_description(dissect_media, -1, "sio_media_hook",
+                                                                 "Socket.IO polling body detection");
 
   dissector_table_t media = find_dissector_table("media_type");
   for (auto& o : originals) {

@@ -1,0 +1,116 @@
+"""Runs the real tshark with the freshly built plugin.
+
+tshark ignores personal plugin folders when started as root, so as root the
+tests run tshark as an unprivileged user ("siotest", created if missing) with
+a HOME of its own that holds only the plugin under test and copies of the
+captures. Every run checks that the plugin loaded from that folder.
+"""
+
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+
+TEST_USER = "siotest"
+
+
+def _env(name):
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"{name} is not set (run the tests through ctest)")
+    return value
+
+
+class Tshark:
+    _instance = None
+
+    @classmethod
+    def get(cls):
+        if cls._instance is None:
+            cls._instance = cls(_env("SIO_PLUGIN"), _env("SIO_CAPTURES"), _env("SIO_WIRESHARK_ABI"))
+        return cls._instance
+
+    def __init__(self, plugin, captures, abi):
+        self.captures_src = captures
+        self.home = tempfile.mkdtemp(prefix="sio-tshark-")
+        os.chmod(self.home, 0o755)
+        self.plugin_dir = os.path.join(self.home, ".local", "lib", "wireshark", "plugins", abi, "epan")
+        os.makedirs(self.plugin_dir)
+        self.plugin = os.path.join(self.plugin_dir, "sio.so")
+        shutil.copy2(plugin, self.plugin)
+        self.capdir = os.path.join(self.home, "captures")
+        os.makedirs(self.capdir)
+        for name in os.listdir(captures):
+            if name.endswith((".pcapng", ".jsonl")):
+                shutil.copy2(os.path.join(captures, name), self.capdir)
+        self.prefix = []
+        if os.geteuid() == 0:
+            try:
+                pwd.getpwnam(TEST_USER)
+            except KeyError:
+                subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                                TEST_USER], check=True)
+            subprocess.run(["chown", "-R", f"{TEST_USER}:", self.home], check=True)
+            self.prefix = ["setpriv", f"--reuid={TEST_USER}", f"--regid={TEST_USER}", "--init-groups"]
+        self._check_loaded()
+
+    def capture(self, name):
+        return os.path.join(self.capdir, name)
+
+    def truth(self, name):
+        with open(os.path.join(self.capdir, name), encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def run(self, args, check=True):
+        env = {"HOME": self.home, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8",
+               "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1"}
+        proc = subprocess.run(self.prefix + ["tshark"] + args, env=env, cwd=self.home,
+                              capture_output=True, timeout=300)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"tshark {' '.join(args)} failed ({proc.returncode}): "
+                                 f"{proc.stderr.decode(errors='replace')}")
+        return proc.stdout.decode("utf-8", errors="replace")
+
+    def _check_loaded(self):
+        out = self.run(["-G", "plugins"])
+        if self.plugin not in out:
+            raise AssertionError(f"tshark did not load {self.plugin}:\n{out}")
+        protos = self.run(["-G", "protocols"])
+        if "\tsio\t" not in protos and not any(line.split("\t")[2:3] == ["sio"] for line in protos.splitlines()):
+            raise AssertionError("protocol sio is not registered")
+
+    def pdml(self, capture, extra=()):
+        """Frames as (fields, sio items), each sio item a list of (name, show, hex value, size)."""
+        xml = self.run(["-r", self.capture(capture), "-T", "pdml", *extra])
+        root = ET.fromstring(xml)
+        frames = []
+        for packet in root.iter("packet"):
+            info = {}
+            items = []
+            for proto in packet.findall("proto"):
+                name = proto.get("name")
+                if name == "sio":
+                    fields = []
+                    for field in proto.iter("field"):
+                        if field.get("name", "").startswith("sio."):
+                            fields.append((field.get("name"), field.get("show"), field.get("value"),
+                                           int(field.get("size", "0"))))
+                    items.append(fields)
+                for field in proto.iter("field"):
+                    fname = field.get("name")
+                    if fname in ("frame.number", "tcp.srcport", "tcp.dstport", "frame.protocols"):
+                        info.setdefault(fname, field.get("show"))
+            frames.append((info, items))
+        return frames
+
+
+def fields_of(item, name):
+    return [f[1] for f in item if f[0] == name]
+
+
+def field(item, name, default=None):
+    values = fields_of(item, name)
+    return values[0] if values else default
