@@ -21,7 +21,7 @@ struct Json::Impl {
     if (text.size() + simdjson::SIMDJSON_PADDING > padded.size()) {
       padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
     }
-    std::memcpy(padded.data(), text.data(), text.size());
+    if (!text.empty()) std::memcpy(padded.data(), text.data(), text.size());
     std::memset(padded.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
     if (parser.capacity() < text.size()) {
       if (auto err = parser.allocate(text.size(), Json::kMaxDepth)) return err;

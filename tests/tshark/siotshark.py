@@ -6,6 +6,7 @@ a HOME of its own that holds only the plugin under test and copies of the
 captures. Every run checks that the plugin loaded from that folder.
 """
 
+import atexit
 import json
 import os
 import pwd
@@ -36,7 +37,11 @@ class Tshark:
     def __init__(self, plugin, captures, abi):
         self.captures_src = captures
         self.home = tempfile.mkdtemp(prefix="sio-tshark-")
+        atexit.register(shutil.rmtree, self.home, True)
         os.chmod(self.home, 0o755)
+        # An empty global plugin folder: no other copy of the plugin can load.
+        self.global_plugins = os.path.join(self.home, "global-plugins")
+        os.makedirs(self.global_plugins)
         self.plugin_dir = os.path.join(self.home, ".local", "lib", "wireshark", "plugins", abi, "epan")
         os.makedirs(self.plugin_dir)
         self.plugin = os.path.join(self.plugin_dir, "sio.so")
@@ -66,7 +71,7 @@ class Tshark:
 
     def run(self, args, check=True):
         env = {"HOME": self.home, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8",
-               "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1"}
+               "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1", "WIRESHARK_PLUGIN_DIR": self.global_plugins}
         proc = subprocess.run(self.prefix + ["tshark"] + args, env=env, cwd=self.home,
                               capture_output=True, timeout=300)
         if check and proc.returncode != 0:
