@@ -208,11 +208,18 @@ unsigned sio_dissect_payload(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
     v1_decoder.packet(text, fr.packet, packet);
     add_packet_fields(st, tvb, pinfo, packet, text);
     if (packet.fault) sio_add_fault(tvb, pinfo, st, packet.fault, "packet");
+    size_t before = wmem_strbuf_get_len(info);
     append_summary(info, packet, text);
-    proto_item_append_text(pi, ", %s", packet.type_name ? packet.type_name : "unknown type");
+    const char* summary = wmem_strbuf_get_str(info) + before;
+    if (before) summary += 2;  // the ", " between packets
+    proto_item_append_text(pi, ", %s", summary);
     ++count;
   }
-  if (framing && frames.empty()) sio_add_fault(tvb, pinfo, tree, framing, "payload");
+  if (framing && frames.empty()) {
+    proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, 0, -1, ENC_NA);
+    sio_add_fault(tvb, pinfo, proto_item_add_subtree(pi, ett_sio), framing, "payload");
+    wmem_strbuf_append(info, "[malformed payload]");
+  }
   col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
   return count;
 }
