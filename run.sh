@@ -28,7 +28,7 @@ echo "== tshark -r $(basename "$capture") -Y sio"
 tshark_with_plugin -r "$capture" -Y sio
 echo
 echo "== the Socket.IO fields of the first event with arguments (tshark -Y 'sio.type == event && sio.arg' -O sio)"
-tshark_with_plugin -r "$capture" -Y "sio.type == event && sio.arg" -O sio | awk '/^Frame /{n++} n==1 && /^Socket.IO/{p=1} n>1{exit} p'
+tshark_with_plugin -r "$capture" -Y "sio.type == event && sio.arg" -O sio | awk '/^Frame /{n++} n==1 && /^Socket.IO/{p=1} n>1{p=0} p'
 echo
 echo "== for scripts: tshark -Y sio -T fields -e sio.type -e sio.endpoint -e sio.name -e sio.args"
-tshark_with_plugin -r "$capture" -Y sio -T fields -e sio.type -e sio.endpoint -e sio.name -e sio.args | head -20
+tshark_with_plugin -r "$capture" -Y sio -T fields -e sio.type -e sio.endpoint -e sio.name -e sio.args | awk 'NR <= 20'
