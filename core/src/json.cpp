@@ -94,6 +94,63 @@ void array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span
   }
 }
 
+void object_members(std::string_view t, size_t pos, uint32_t base, std::vector<Json::Member>& members) {
+  pos = skip_ws(t, pos + 1);
+  while (pos < t.size() && t[pos] == '"') {
+    size_t key_end = value_end(t, pos);
+    Json::Member m;
+    m.key = make_span(base + pos + 1, key_end - pos - 2);
+    pos = skip_ws(t, key_end);
+    pos = skip_ws(t, pos + 1);  // ':'
+    size_t vend = value_end(t, pos);
+    m.value = make_span(base + pos, vend - pos);
+    members.push_back(m);
+    pos = skip_ws(t, vend);
+    if (pos >= t.size() || t[pos] != ',') return;
+    pos = skip_ws(t, pos + 1);
+  }
+}
+
+void placeholders(std::string_view t, uint32_t base, std::vector<Placeholder>& out) {
+  static thread_local std::vector<Json::Member> members;
+  size_t pos = 0;
+  while (pos < t.size()) {
+    char c = t[pos];
+    if (c == '"') {
+      pos = value_end(t, pos);
+      continue;
+    }
+    if (c != '{') {
+      ++pos;
+      continue;
+    }
+    size_t end = value_end(t, pos);
+    members.clear();
+    object_members(t, pos, 0, members);
+    bool flag = false, has_num = false;
+    uint32_t num = 0;
+    bool other = false;
+    for (const auto& m : members) {
+      std::string_view k = m.key.in(t), v = m.value.in(t);
+      if (k == "_placeholder" && v == "true") {
+        flag = true;
+      } else if (k == "num" && !v.empty() && v.size() <= 9 && v.find_first_not_of("0123456789") == v.npos) {
+        has_num = true;
+        num = 0;
+        for (char d : v) num = num * 10 + static_cast<uint32_t>(d - '0');
+      } else {
+        other = true;
+      }
+    }
+    if (flag && has_num && !other) {
+      out.push_back(Placeholder{make_span(base + pos, end - pos), num});
+      pos = end;
+    } else {
+      ++pos;
+    }
+  }
+}
+
 }  // namespace json_scan
 
 Json::Json() : impl_(std::make_unique<Impl>()) {}
@@ -155,6 +212,14 @@ Fault Json::event_object(std::string_view text, uint32_t base, Event& ev, std::v
       json_scan::array_items(text, args_val.off, base, items);
     }
   }
+  return {};
+}
+
+Fault Json::object(std::string_view text, uint32_t base, std::vector<Member>& members) {
+  simdjson::dom::element el;
+  if (auto err = impl_->parse(text, el)) return make_fault(map_error(err), base);
+  if (!el.is_object()) return make_fault(Error::json_not_object, base);
+  json_scan::object_members(text, json_scan::skip_ws(text, 0), base, members);
   return {};
 }
 

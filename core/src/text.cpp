@@ -31,6 +31,10 @@ const char* describe(Error e) {
     case Error::bad_form: return "bad form-encoded body";
     case Error::too_deep: return "JSON nested too deeply";
     case Error::too_large: return "input too large";
+    case Error::bad_base64: return "invalid base64";
+    case Error::bad_attachments: return "bad binary attachment count";
+    case Error::bad_data: return "data of a kind this packet type does not carry";
+    case Error::bad_open: return "bad Engine.IO open handshake";
   }
   return "unknown error";
 }
@@ -150,6 +154,51 @@ bool form_field(std::string_view body, std::string_view name, Span& value) {
     pos = amp + 1;
   }
   return false;
+}
+
+}  // namespace sio
+
+namespace sio {
+
+namespace {
+int b64val(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
+}  // namespace
+
+Fault base64_decode(std::string_view in, uint32_t base, std::string& out) {
+  out.clear();
+  out.reserve(in.size() / 4 * 3 + 3);
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t i = 0;
+  for (; i < in.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c == '=') break;
+    int v = b64val(c);
+    if (v < 0) return make_fault(Error::bad_base64, base + i);
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+    }
+  }
+  size_t data_chars = i;
+  // Padding: only '=' may follow, and the total must be a multiple of 4.
+  for (; i < in.size(); ++i) {
+    if (in[i] != '=') return make_fault(Error::bad_base64, base + i);
+  }
+  size_t pad = in.size() - data_chars;
+  if (data_chars % 4 == 1 || pad > 2 || (pad && in.size() % 4 != 0)) {
+    return make_fault(Error::bad_base64, base + data_chars);
+  }
+  return {};
 }
 
 }  // namespace sio

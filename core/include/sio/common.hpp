@@ -57,6 +57,10 @@ enum class Error : uint8_t {
   bad_form,           // a form body has no d= field or bad percent escapes
   too_deep,           // JSON nesting beyond the supported depth
   too_large,          // input larger than the library accepts (4 GiB)
+  bad_base64,         // base64 text with a character or padding out of place
+  bad_attachments,    // binary packet without a valid attachment count
+  bad_data,           // JSON data of a kind this packet type does not carry
+  bad_open,           // Engine.IO open packet without a valid handshake object
 };
 
 const char* describe(Error e);

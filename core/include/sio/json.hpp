@@ -45,6 +45,14 @@ class Json {
   // Decodes one JSON string literal (quotes included in `text`) into `out`.
   Fault string_literal(std::string_view text, uint32_t base, std::string& out);
 
+  // Validates a JSON object and gives each top-level member's key (inside the
+  // quotes, as written) and value span.
+  struct Member {
+    Span key;
+    Span value;
+  };
+  Fault object(std::string_view text, uint32_t base, std::vector<Member>& members);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -57,6 +65,16 @@ size_t skip_ws(std::string_view t, size_t pos);
 size_t value_end(std::string_view t, size_t pos);
 // Spans of the elements of the array starting at `pos` ('['), relative to t.
 void array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span>& items);
+// Members of the object starting at `pos` ('{').
+void object_members(std::string_view t, size_t pos, uint32_t base, std::vector<Json::Member>& members);
+
+// A binary attachment placeholder {"_placeholder":true,"num":N} (Socket.IO 4/5).
+struct Placeholder {
+  Span span;
+  uint32_t num = 0;
+};
+// Every placeholder object in validated JSON text, in text order.
+void placeholders(std::string_view t, uint32_t base, std::vector<Placeholder>& out);
 }  // namespace json_scan
 
 }  // namespace sio

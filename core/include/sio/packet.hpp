@@ -41,6 +41,7 @@ struct Packet {
   Span name;               // bytes of the event name, inside the quotes
   std::string_view name_value;  // unescaped name; valid until the next decode call
   Span args;               // the JSON array of arguments; absent means []
+  bool args_inner = false; // args covers only the elements: the array is "[" + args + "]"
   std::vector<Span> arg_items;  // each argument's exact bytes
 
   // ack

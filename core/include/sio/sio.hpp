@@ -2,7 +2,9 @@
 #pragma once
 
 #include "sio/common.hpp"     // IWYU pragma: export
+#include "sio/eio.hpp"        // IWYU pragma: export
 #include "sio/json.hpp"       // IWYU pragma: export
+#include "sio/modern.hpp"     // IWYU pragma: export
 #include "sio/packet.hpp"     // IWYU pragma: export
 #include "sio/text.hpp"       // IWYU pragma: export
 #include "sio/transport.hpp"  // IWYU pragma: export

@@ -33,4 +33,7 @@ Fault percent_decode(std::string_view in, uint32_t base, std::string& out);
 // (still encoded) value's span. Returns false when there is no such field.
 bool form_field(std::string_view body, std::string_view name, Span& value);
 
+// Decodes base64 (standard or URL alphabet; padding optional but, when present, correct).
+Fault base64_decode(std::string_view in, uint32_t base, std::string& out);
+
 }  // namespace sio

@@ -1,0 +1,44 @@
+// Socket.IO protocols 4 (socket.io 1.x-2.x) and 5 (3.x-4.x), carried in
+// Engine.IO message packets.
+//
+//   packet = type [attachments "-"] [namespace ","] [id] [json]
+//   type   = 0 connect, 1 disconnect, 2 event, 3 ack,
+//            4 error (protocol 4) / connect_error (5), 5 binary_event, 6 binary_ack
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sio/common.hpp"
+#include "sio/json.hpp"
+#include "sio/packet.hpp"
+
+namespace sio::modern {
+
+enum Type : uint8_t { connect = 0, disconnect, event, ack, error, binary_event, binary_ack };
+inline constexpr unsigned kTypeCount = 7;
+
+// Lowercase type name for `protocol` (4 or 5); nullptr when out of range.
+const char* type_name(unsigned code, uint8_t protocol);
+
+// The Socket.IO protocol carried by an Engine.IO protocol: 3 -> 4, 4 -> 5.
+constexpr uint8_t protocol_for_eio(uint8_t eio) { return eio == 3 ? 4 : 5; }
+
+class Decoder {
+ public:
+  // Decodes the packet at in[where]; spans are offsets into `in`. For events,
+  // `args` covers the arguments after the name (Packet::args_inner is set: the
+  // JSON array text is "[" + those bytes + "]").
+  void packet(std::string_view in, Span where, uint8_t protocol, Packet& out);
+
+  // Placeholders of the packet last decoded, in text order.
+  const std::vector<json_scan::Placeholder>& placeholders() const { return placeholders_; }
+
+ private:
+  Json json_;
+  std::string name_;
+  std::vector<json_scan::Placeholder> placeholders_;
+};
+
+}  // namespace sio::modern
