@@ -44,6 +44,7 @@ int hf_transport = -1;
 int hf_jsonp_callback = -1;
 int hf_jsonp_index = -1;
 int hf_post_reply = -1;
+int hf_attachments = -1;
 
 int ett_sio = -1;
 int ett_args = -1;
@@ -129,31 +130,68 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
   if (p.ack_id.present()) proto_tree_add_uint64(st, hf_ack_id, tvb, p.ack_id.off, p.ack_id.len, p.ack_id_value);
   if (p.name.present()) add_string_span(st, hf_name, tvb, pinfo, p.name, p.name_value);
 
-  bool has_args = p.type_code == sio::v1::event || p.type_code == sio::v1::ack;
+  const bool v1 = p.version == sio::v1::kVersion;
+  const bool has_args = v1 ? (p.type_code == sio::v1::event || p.type_code == sio::v1::ack)
+                           : (p.type_code == sio::modern::event || p.type_code == sio::modern::ack ||
+                              p.type_code == sio::modern::binary_event || p.type_code == sio::modern::binary_ack);
+  if (p.attachments.present()) {
+    proto_tree_add_uint(st, hf_attachments, tvb, p.attachments.off, p.attachments.len, p.attachments_value);
+  }
   if (has_args && !p.fault) {
-    if (p.args.present()) {
-      ti = add_string_span(st, hf_args, tvb, pinfo, p.args, p.args.in(text));
+    if (p.args.present() && p.args.len) {
+      std::string_view a = p.args.in(text);
+      const char* value = p.args_inner ? wmem_strdup_printf(pinfo->pool, "[%.*s]", static_cast<int>(a.size()), a.data())
+                                       : wmem_strndup(pinfo->pool, a.data(), a.size());
+      ti = proto_tree_add_string(st, hf_args, tvb, p.args.off, p.args.len, value);
       proto_tree* at = proto_item_add_subtree(ti, ett_args);
-      for (const sio::Span& a : p.arg_items) add_string_span(at, hf_arg, tvb, pinfo, a, a.in(text));
+      for (const sio::Span& it : p.arg_items) add_string_span(at, hf_arg, tvb, pinfo, it, it.in(text));
       if (sio_pref_json_subtree && json_handle && at) {
-        tvbuff_t* jt = tvb_new_subset_length(tvb, p.args.off, p.args.len);
+        tvbuff_t* jt;
+        if (p.args_inner) {
+          jt = tvb_new_child_real_data(tvb, reinterpret_cast<const guint8*>(value), static_cast<guint>(a.size() + 2),
+                                       static_cast<gint>(a.size() + 2));
+        } else {
+          jt = tvb_new_subset_length(tvb, p.args.off, p.args.len);
+        }
         col_set_writable(pinfo->cinfo, -1, FALSE);
         call_dissector_only(json_handle, jt, pinfo, at, nullptr);
         col_set_writable(pinfo->cinfo, -1, TRUE);
       }
     } else {
-      ti = proto_tree_add_string(st, hf_args, tvb, p.data.present() ? p.data.end() : p.type.off, 0, "[]");
+      guint off = p.args.present() ? p.args.off : (p.data.present() ? p.data.end() : p.type.off);
+      ti = proto_tree_add_string(st, hf_args, tvb, off, 0, "[]");
       proto_item_set_generated(ti);
     }
   }
-  if ((p.type_code == sio::v1::message || p.type_code == sio::v1::json) && p.data.present()) {
-    add_string_span(st, hf_data, tvb, pinfo, p.data, p.data.in(text));
-  }
+  const bool has_data = v1 ? (p.type_code == sio::v1::message || p.type_code == sio::v1::json)
+                           : (p.type_code == sio::modern::connect || p.type_code == sio::modern::error);
+  if (has_data && p.data.present()) add_string_span(st, hf_data, tvb, pinfo, p.data, p.data.in(text));
   if (p.reason.present()) proto_tree_add_uint(st, hf_reason, tvb, p.reason.off, p.reason.len, p.reason_value);
   if (p.advice.present()) proto_tree_add_uint(st, hf_advice, tvb, p.advice.off, p.advice.len, p.advice_value);
 }
 
 }  // namespace
+
+proto_tree* sio_fill_packet_item(proto_item* pi, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
+                                 std::string_view text, wmem_strbuf_t* info) {
+  proto_tree* st = proto_item_get_subtree(pi);
+  if (!st) st = proto_item_add_subtree(pi, ett_sio);
+  add_packet_fields(st, tvb, pinfo, p, text);
+  if (p.fault) sio_add_fault(tvb, pinfo, st, p.fault, "packet");
+  size_t before = wmem_strbuf_get_len(info);
+  append_summary(info, p, text);
+  const char* summary = wmem_strbuf_get_str(info) + before;
+  if (before) summary += 2;  // the ", " between packets
+  proto_item_append_text(pi, ", %s", summary);
+  return st;
+}
+
+proto_item* sio_add_packet(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
+                           std::string_view text, sio::Span where, wmem_strbuf_t* info) {
+  proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, where.off, where.len, ENC_NA);
+  sio_fill_packet_item(pi, tvb, pinfo, p, text, info);
+  return pi;
+}
 
 std::string_view sio_tvb_view(tvbuff_t* tvb) {
   guint len = tvb_captured_length(tvb);
@@ -206,13 +244,7 @@ unsigned sio_dissect_payload(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
       }
     }
     v1_decoder.packet(text, fr.packet, packet);
-    add_packet_fields(st, tvb, pinfo, packet, text);
-    if (packet.fault) sio_add_fault(tvb, pinfo, st, packet.fault, "packet");
-    size_t before = wmem_strbuf_get_len(info);
-    append_summary(info, packet, text);
-    const char* summary = wmem_strbuf_get_str(info) + before;
-    if (before) summary += 2;  // the ", " between packets
-    proto_item_append_text(pi, ", %s", summary);
+    sio_fill_packet_item(pi, tvb, pinfo, packet, text, info);
     ++count;
   }
   if (framing && frames.empty()) {
@@ -309,6 +341,8 @@ void sio_register(void) {
       {&hf_jsonp_callback, {"JSONP callback", "sio.jsonp.callback", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr,
                             HFILL}},
       {&hf_jsonp_index, {"JSONP index", "sio.jsonp.index", FT_UINT32, BASE_DEC, nullptr, 0x0, nullptr, HFILL}},
+      {&hf_attachments, {"Attachments", "sio.attachments", FT_UINT32, BASE_DEC, nullptr, 0x0,
+                         "Number of binary attachments that follow the packet", HFILL}},
       {&hf_post_reply, {"POST reply", "sio.post_reply", FT_STRING, BASE_NONE, nullptr, 0x0,
                         "Polling POST acknowledgement; carries no packet", HFILL}},
   };
@@ -325,6 +359,8 @@ void sio_register(void) {
   proto_register_subtree_array(ett, G_N_ELEMENTS(ett));
   expert_module_t* em = expert_register_protocol(proto_sio);
   expert_register_field_array(em, ei, G_N_ELEMENTS(ei));
+
+  sio_register_eio();
 
   module_t* m = prefs_register_protocol(proto_sio, nullptr);
   prefs_register_bool_preference(m, "detect_http", "Detect Socket.IO in HTTP polling bodies",

@@ -28,12 +28,31 @@ struct SioCarrier {
   sio::Transport transport = sio::Transport::unknown;
   bool request = false;   // client to server (HTTP request body, masked WebSocket frame)
   bool guessed = false;   // detected from content alone: no request URI in the capture
+  const char* channel = nullptr;  // session key for state across packets (binary attachments)
 };
+
+extern int proto_eio;
+void sio_register_eio(void);
+// Dissects Engine.IO: one WebSocket message (carrier.transport websocket) or a polling body.
+unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& carrier);
+// Marks an Engine.IO polling POST reply ("ok").
+void sio_dissect_eio_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree);
+// Whether a polling body decodes as Engine.IO of generation g with no fault (content check).
+bool sio_eio_content_check(std::string_view text, sio::Generation g);
+void sio_add_eio_fault(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Fault& f, const char* what);
 
 // Dissects a body of the given generation: a polling payload, a WebSocket
 // message, or a decoded JSONP/form payload. Adds one sio item per packet and
 // sets the columns. Returns the number of packets.
 unsigned sio_dissect_payload(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& carrier);
+
+// Adds the fields of a decoded packet to an existing sio item, appends its
+// summary to `info` (the Info column being built) and to the item's text.
+proto_tree* sio_fill_packet_item(proto_item* pi, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
+                                 std::string_view text, wmem_strbuf_t* info);
+// Adds a new sio item over `where` with the packet's fields.
+proto_item* sio_add_packet(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
+                           std::string_view text, sio::Span where, wmem_strbuf_t* info);
 
 // Dissects a 0.x handshake response body.
 void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree);

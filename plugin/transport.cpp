@@ -31,7 +31,11 @@ MediaOriginal originals[] = {
     {"application/javascript", nullptr},
     {"application/x-javascript", nullptr},
     {"application/x-www-form-urlencoded", nullptr},
+    {"text/html", nullptr},                 // Engine.IO's POST reply "ok"
+    {"application/octet-stream", nullptr},  // Engine.IO 3 binary (XHR2) payloads
 };
+heur_dissector_list_t http_heuristics;
+dissector_handle_t media_handle;
 
 dissector_handle_t original_for(const char* media_type) {
   if (!media_type) return nullptr;
@@ -42,6 +46,8 @@ dissector_handle_t original_for(const char* media_type) {
 }
 
 enum class BodyKind { payload, handshake, post_reply, jsonp, form };
+
+bool is_eio(sio::Generation g) { return g == sio::Generation::eio3 || g == sio::Generation::eio4; }
 
 struct BodyCtx {
   BodyKind kind = BodyKind::payload;
@@ -59,6 +65,8 @@ struct HttpMsg {
 // Per TCP conversation: the request URI that opened it (the WebSocket upgrade).
 struct WsConv {
   const char* uri;
+  guint32 server_port;
+  const char* channel;
 };
 
 sio::Json json;          // JSONP string literals
@@ -72,6 +80,13 @@ const char* http_request_uri(packet_info* pinfo, const char** method) {
   if (!hc || !hc->request_uri) return nullptr;
   if (method) *method = hc->request_method;
   return hc->request_uri;
+}
+
+guint32 http_server_port(packet_info* pinfo) {
+  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
+  if (!conv || proto_http < 0) return 0;
+  auto* hc = static_cast<http_conv_t*>(conversation_get_proto_data(conv, proto_http));
+  return hc ? hc->server_port : 0;
 }
 
 HttpMsg* http_msg(packet_info* pinfo, const http_message_info_t* info) {
@@ -124,7 +139,26 @@ bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const http_message_info_t*
 
   if (msg->uri) {
     sio::Uri u = sio::classify_uri(msg->uri, sio_pref_resource);
-    if (!u.match || u.generation != sio::Generation::v1) return false;
+    if (!u.match) return false;
+    if (is_eio(u.generation)) {
+      if (u.transport != sio::Transport::polling) return false;
+      ctx.carrier.generation = u.generation;
+      ctx.carrier.transport = u.transport;
+      if (u.sid.present()) {
+        std::string_view sid = u.sid.in(msg->uri);
+        ctx.carrier.channel =
+            wmem_strdup_printf(pinfo->pool, "poll:%.*s", static_cast<int>(sid.size()), sid.data());
+      }
+      if (!msg->request && msg->post) {
+        ctx.kind = text == "ok" ? BodyKind::post_reply : BodyKind::payload;
+      } else if (msg->request) {
+        ctx.kind = form ? BodyKind::form : BodyKind::payload;
+      } else {
+        ctx.kind = u.jsonp ? BodyKind::jsonp : BodyKind::payload;
+      }
+      return true;
+    }
+    if (u.generation != sio::Generation::v1) return false;
     ctx.carrier.transport = u.transport;
     switch (u.transport) {
       case sio::Transport::handshake:
@@ -151,34 +185,44 @@ bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const http_message_info_t*
 
   // No request in the capture: only bodies that decode cleanly.
   ctx.carrier.guessed = true;
+  std::string_view inner = text;
   if (form) {
     sio::Fault f;
     sio::Span field;
     if (!decode_form(text, scratch, f, field)) return false;
-    std::string_view inner = scratch;
+    inner = scratch;
     if (!inner.empty() && inner[0] == '"') {
       if (json.string_literal(inner, 0, scratch2)) return false;
       inner = scratch2;
+    } else {
+      sio::eio_jsonp_post_unescape(inner, scratch2);
+      inner = scratch2;
     }
-    if (!sio_v1_content_check(inner)) return false;
     ctx.kind = BodyKind::form;
     ctx.carrier.request = true;
-    return true;
-  }
-  static sio::Jsonp jp;
-  if (!sio::parse_jsonp(text, jp)) {
+  } else if (static sio::Jsonp jp; !sio::parse_jsonp(text, jp)) {
     if (json.string_literal(jp.literal.in(text), 0, scratch)) return false;
-    if (!sio_v1_content_check(scratch)) return false;
+    inner = scratch;
     ctx.kind = BodyKind::jsonp;
-    return true;
-  }
-  if (!msg->request && looks_like_v1_handshake(text)) {
+  } else if (!msg->request && looks_like_v1_handshake(text)) {
     ctx.kind = BodyKind::handshake;
     return true;
+  } else {
+    ctx.kind = BodyKind::payload;
   }
-  if (!sio_v1_content_check(text)) return false;
-  ctx.kind = BodyKind::payload;
-  return true;
+  if (sio_v1_content_check(inner)) return true;
+  for (sio::Generation g : {sio::Generation::eio3, sio::Generation::eio4}) {
+    if (sio_eio_content_check(inner, g)) {
+      ctx.carrier.generation = g;
+      ctx.carrier.transport = sio::Transport::polling;
+      return true;
+    }
+  }
+  return false;
+}
+
+unsigned dissect_generation(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c) {
+  return is_eio(c.generation) ? sio_dissect_eio(tvb, pinfo, tree, c) : sio_dissect_payload(tvb, pinfo, tree, c);
 }
 
 // Moves `data` into packet memory as a new tab in the bytes pane.
@@ -207,13 +251,17 @@ int dissect_body(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data
   std::string_view text = sio_tvb_view(tvb);
   switch (ctx->kind) {
     case BodyKind::payload:
-      sio_dissect_payload(tvb, pinfo, tree, ctx->carrier);
+      dissect_generation(tvb, pinfo, tree, ctx->carrier);
       break;
     case BodyKind::handshake:
       sio_dissect_v1_handshake(tvb, pinfo, tree);
       break;
     case BodyKind::post_reply:
-      sio_dissect_post_reply(tvb, pinfo, tree);
+      if (is_eio(ctx->carrier.generation)) {
+        sio_dissect_eio_post_reply(tvb, pinfo, tree);
+      } else {
+        sio_dissect_post_reply(tvb, pinfo, tree);
+      }
       break;
     case BodyKind::jsonp: {
       static sio::Jsonp jp;
@@ -226,7 +274,7 @@ int dissect_body(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data
         break;
       }
       if (tvbuff_t* child = decode_literal(tvb, pinfo, tree, text, jp.literal)) {
-        sio_dissect_payload(child, pinfo, tree, ctx->carrier);
+        dissect_generation(child, pinfo, tree, ctx->carrier);
       }
       break;
     }
@@ -238,6 +286,12 @@ int dissect_body(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data
         proto_tree_add_item(tree, proto_sio, tvb, 0, -1, ENC_NA);
         col_set_str(pinfo->cinfo, COL_INFO, "[malformed form body]");
         sio_add_fault(tvb, pinfo, tree, f, "form body");
+        break;
+      }
+      if (is_eio(ctx->carrier.generation)) {
+        sio::eio_jsonp_post_unescape(scratch, scratch2);
+        tvbuff_t* child = new_source(tvb, pinfo, scratch2, "Form-decoded payload");
+        sio_dissect_eio(child, pinfo, tree, ctx->carrier);
         break;
       }
       tvbuff_t* child = new_source(tvb, pinfo, scratch, "Form-decoded payload");
@@ -267,16 +321,19 @@ int dissect_media(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* dat
       return call_dissector_with_data(body_handle, tvb, pinfo, tree, &ctx);
     }
   }
-  return orig ? call_dissector_only(orig, tvb, pinfo, tree, data) : 0;
+  if (orig) return call_dissector_only(orig, tvb, pinfo, tree, data);
+  // No dissector had this media type: do what HTTP does then.
+  heur_dtbl_entry_t* hdtbl_entry;
+  if (http_heuristics && dissector_try_heuristic(http_heuristics, tvb, pinfo, tree, &hdtbl_entry, nullptr)) {
+    return static_cast<int>(tvb_captured_length(tvb));
+  }
+  return media_handle ? call_dissector_with_data(media_handle, tvb, pinfo, tree, data) : 0;
 }
 
 gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
   if (!sio_pref_detect_ws) return FALSE;
   guint len = tvb_captured_length(tvb);
   if (!len) return FALSE;
-  guint8 first = tvb_get_guint8(tvb, 0);
-  // 0.x packets start with a type digit, payloads with U+FFFD.
-  if (!((first >= '0' && first <= '8') || first == 0xEF)) return FALSE;
 
   conversation_t* conv = find_conversation_pinfo(pinfo, 0);
   WsConv* wc = conv ? static_cast<WsConv*>(conversation_get_proto_data(conv, proto_sio)) : nullptr;
@@ -284,20 +341,49 @@ gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
     wc = wmem_new0(wmem_file_scope(), WsConv);
     const char* uri = http_request_uri(pinfo, nullptr);
     wc->uri = uri ? wmem_strdup(wmem_file_scope(), uri) : nullptr;
+    wc->server_port = http_server_port(pinfo);
+    wc->channel = wmem_strdup_printf(wmem_file_scope(), "ws:%u", conv->conv_index);
     conversation_add_proto_data(conv, proto_sio, wc);
   }
   SioCarrier carrier;
-  carrier.generation = sio::Generation::v1;
   carrier.transport = sio::Transport::websocket;
+  if (wc) {
+    carrier.channel = wc->channel;
+    guint32 server = wc->server_port ? wc->server_port : MIN(pinfo->srcport, pinfo->destport);
+    carrier.request = pinfo->destport == server;
+  }
   if (wc && wc->uri) {
     sio::Uri u = sio::classify_uri(wc->uri, sio_pref_resource);
-    if (!u.match || u.generation != sio::Generation::v1) return FALSE;
-  } else {
-    if (!sio_v1_content_check(sio_tvb_view(tvb))) return FALSE;
-    carrier.guessed = true;
+    if (!u.match) return FALSE;
+    if (u.generation == sio::Generation::v1 &&
+        (u.transport == sio::Transport::websocket || u.transport == sio::Transport::flashsocket)) {
+      carrier.generation = sio::Generation::v1;
+      sio_dissect_payload(tvb, pinfo, tree, carrier);
+      return TRUE;
+    }
+    if (is_eio(u.generation) && u.transport == sio::Transport::websocket) {
+      carrier.generation = u.generation;
+      sio_dissect_eio(tvb, pinfo, tree, carrier);
+      return TRUE;
+    }
+    return FALSE;
   }
-  sio_dissect_payload(tvb, pinfo, tree, carrier);
-  return TRUE;
+  // No upgrade request seen: strict content checks only.
+  guint8 first = tvb_get_guint8(tvb, 0);
+  if (!((first >= '0' && first <= '8') || first == 0xEF)) return FALSE;
+  std::string_view text = sio_tvb_view(tvb);
+  carrier.guessed = true;
+  if (sio_v1_content_check(text)) {
+    carrier.generation = sio::Generation::v1;
+    sio_dissect_payload(tvb, pinfo, tree, carrier);
+    return TRUE;
+  }
+  if (text.find('\x1e') == std::string_view::npos && sio_eio_content_check(text, sio::Generation::eio4)) {
+    carrier.generation = sio::Generation::eio4;
+    sio_dissect_eio(tvb, pinfo, tree, carrier);
+    return TRUE;
+  }
+  return FALSE;
 }
 
 }  // namespace
@@ -310,6 +396,8 @@ void sio_handoff_transport(void) {
   media_hook = create_dissector_handle_with_name_and_description(dissect_media, -1, "sio_media_hook",
                                                                  "Socket.IO polling body detection");
 
+  http_heuristics = find_heur_dissector_list("http");
+  media_handle = find_dissector("media");
   dissector_table_t media = find_dissector_table("media_type");
   for (auto& o : originals) {
     o.handle = media ? dissector_get_string_handle(media, o.type) : nullptr;

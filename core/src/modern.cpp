@@ -146,6 +146,12 @@ void Decoder::packet(std::string_view in, Span where, uint8_t protocol, Packet& 
     }
     case ack:
     case binary_ack:
+      // An ack's id is the id it acknowledges.
+      p.ack_id = p.id;
+      p.ack_id_value = p.id_value;
+      p.id = Span{};
+      p.id_value = 0;
+      p.ack = AckMode::none;
       if (d.empty()) {
         p.fault = make_fault(Error::bad_data, base);
         break;

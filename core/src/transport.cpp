@@ -166,4 +166,20 @@ Fault parse_jsonp(std::string_view body, Jsonp& out) {
   return {};
 }
 
+void eio_jsonp_post_unescape(std::string_view in, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '\\' && i + 2 < in.size() && in[i + 1] == '\\' && in[i + 2] == 'n') {
+      out += "\\n";
+      i += 2;
+    } else if (in[i] == '\\' && i + 1 < in.size() && in[i + 1] == 'n') {
+      out.push_back('\n');
+      ++i;
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+}
+
 }  // namespace sio

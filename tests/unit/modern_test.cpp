@@ -179,8 +179,8 @@ const Case kModern[] = {
     {"2/chat,7[\"ping\"]", 0, 5, "event@0+1 id=7@7+1 ack=data ep='/chat'@1+5 data@8+8 name='ping'@10+4 args@15+0 fault=ok inner"},
     {"2[42,true]", 0, 4, "event@0+1 data@1+9 name='42'@2+2 args@5+4 items=[5+4] fault=ok inner"},
     {"2[\"caf\\u00e9\"]", 0, 5, "event@0+1 data@1+13 name='caf\xC3\xA9'@3+9 args@13+0 fault=ok inner"},
-    {"312[\"ok\",2]", 0, 5, "ack@0+1 id=12@1+2 ack=data data@3+8 args@3+8 items=[4+4,9+1] fault=ok"},
-    {"3/chat,1[]", 0, 4, "ack@0+1 id=1@7+1 ack=data ep='/chat'@1+5 data@8+2 args@8+2 fault=ok"},
+    {"312[\"ok\",2]", 0, 5, "ack@0+1 data@3+8 args@3+8 items=[4+4,9+1] ack_id=12@1+2 fault=ok"},
+    {"3/chat,1[]", 0, 4, "ack@0+1 ep='/chat'@1+5 data@8+2 args@8+2 ack_id=1@7+1 fault=ok"},
     {"4\"not authorized\"", 0, 4, "error@0+1 data@1+16 fault=ok"},
     {"4/private,{\"message\":\"not authorized\"}", 0, 5, "connect_error@0+1 ep='/private'@1+8 data@10+28 fault=ok"},
     {"51-[\"up\",{\"_placeholder\":true,\"num\":0}]", 0, 5,
@@ -189,7 +189,7 @@ const Case kModern[] = {
      "binary_event@0+1 id=3@9+1 ack=data ep='/chat'@3+5 data@10+73 name='two'@12+3 args@17+65 items=[17+29,47+35] "
      "fault=ok inner att=2@1+1 ph1@17+29 ph0@52+29"},
     {"61-4[{\"_placeholder\":true,\"num\":0}]", 0, 4,
-     "binary_ack@0+1 id=4@3+1 ack=data data@4+31 args@4+31 items=[5+29] fault=ok att=1@1+1 ph0@5+29"},
+     "binary_ack@0+1 data@4+31 args@4+31 items=[5+29] ack_id=4@3+1 fault=ok att=1@1+1 ph0@5+29"},
     // malformed
     {"", 0, 5, "?@- fault=empty@0"},
     {"7", 0, 5, "?@0+1 fault=bad_type@0"},
@@ -202,6 +202,7 @@ const Case kModern[] = {
     {"2[null]", 0, 5, "event@0+1 data@1+6 items=[2+4] fault=name_not_string@2"},
     {"2", 0, 5, "event@0+1 fault=bad_data@1"},
     {"3{}", 0, 5, "ack@0+1 data@1+2 args@1+2 fault=bad_data@1"},
+    {"3", 0, 5, "ack@0+1 fault=bad_data@1"},
     {"1/chat,x", 0, 5, "disconnect@0+1 ep='/chat'@1+5 data@7+1 fault=unexpected_data@7"},
     {"0[1]", 0, 5, "connect@0+1 data@1+3 fault=bad_data@1"},
     {"4123", 0, 5, "connect_error@0+1 id=123@1+3 ack=data fault=ok"},

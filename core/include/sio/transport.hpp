@@ -54,4 +54,8 @@ struct Jsonp {
 };
 Fault parse_jsonp(std::string_view body, Jsonp& out);
 
+// Undoes the newline escaping of an Engine.IO JSONP POST's d= value (after
+// percent-decoding): "\n" (backslash, n) is a newline, "\\n" is backslash, n.
+void eio_jsonp_post_unescape(std::string_view in, std::string& out);
+
 }  // namespace sio

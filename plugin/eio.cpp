@@ -1,0 +1,455 @@
+// Engine.IO (protocols 3 and 4) and the Socket.IO packets (protocols 4 and 5)
+// it carries: one "eio" item per Engine.IO packet with its "sio" item inside,
+// and the links between binary events and their attachments.
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+
+#include <string>
+#include <vector>
+
+#include "sio_plugin.h"
+
+int proto_eio = -1;
+
+namespace {
+
+int hf_version = -1;
+int hf_type = -1;
+int hf_data = -1;
+int hf_binary = -1;
+int hf_base64 = -1;
+int hf_length = -1;
+int hf_sid = -1;
+int hf_upgrades = -1;
+int hf_upgrade = -1;
+int hf_ping_interval = -1;
+int hf_ping_timeout = -1;
+int hf_max_payload = -1;
+int hf_attachment_num = -1;
+int hf_attachment_of = -1;
+int hf_attachment_in = -1;
+int hf_post_reply = -1;
+
+int ett_eio = -1;
+int ett_open = -1;
+
+expert_field ei_malformed = EI_INIT;
+expert_field ei_orphan_attachment = EI_INIT;
+expert_field ei_missing_attachment = EI_INIT;
+expert_field ei_guess = EI_INIT;
+
+const value_string type_vals[] = {
+    {sio::eio::open, "open"},       {sio::eio::close, "close"},     {sio::eio::ping, "ping"},
+    {sio::eio::pong, "pong"},       {sio::eio::message, "message"}, {sio::eio::upgrade, "upgrade"},
+    {sio::eio::noop, "noop"},       {0, nullptr},
+};
+
+// Decoders and scratch reused from packet to packet.
+sio::Json json;
+sio::modern::Decoder sio_decoder;
+sio::Packet sio_packet;
+sio::eio::Packet eio_packet;
+sio::eio::Open open_info;
+std::vector<sio::eio::Frame> frames;
+std::string scratch;
+
+// A binary event waiting for its attachments, and the frames that carried them.
+struct BinaryEvent {
+  guint32 frame;
+  guint32 total;
+  guint32 received;
+  guint32* attachment_frames;  // [total], 0 until seen
+};
+
+// What one Engine.IO binary message was found to be on the first pass.
+struct AttachmentLink {
+  BinaryEvent* event;
+  guint32 num;
+};
+
+// Per direction of a session: the binary event whose attachments are due.
+struct Channel {
+  BinaryEvent* pending;
+};
+
+wmem_map_t* channels;  // channel key (string) -> Channel
+wmem_map_t* events;    // packet key -> BinaryEvent
+wmem_map_t* links;     // packet key -> AttachmentLink
+
+void init_maps() {
+  channels = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+  events = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
+  links = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
+}
+
+// Packets are numbered within a frame in dissection order, the same on every pass.
+gint64* next_packet_key(packet_info* pinfo) {
+  auto* counter = static_cast<guint32*>(p_get_proto_data(pinfo->pool, pinfo, proto_eio, 0));
+  if (!counter) {
+    counter = wmem_new0(pinfo->pool, guint32);
+    p_add_proto_data(pinfo->pool, pinfo, proto_eio, 0, counter);
+  }
+  auto* key = wmem_new(wmem_file_scope(), gint64);
+  *key = (static_cast<gint64>(pinfo->num) << 20) | (*counter)++;
+  return key;
+}
+
+Channel* channel_for(packet_info* pinfo, const SioCarrier& c) {
+  if (!c.channel) return nullptr;
+  const char* key = wmem_strdup_printf(pinfo->pool, "%s|%c", c.channel, c.request ? '>' : '<');
+  auto* ch = static_cast<Channel*>(wmem_map_lookup(channels, key));
+  if (!ch) {
+    ch = wmem_new0(wmem_file_scope(), Channel);
+    wmem_map_insert(channels, wmem_strdup(wmem_file_scope(), key), ch);
+  }
+  return ch;
+}
+
+// Links a binary event (first pass) and shows its attachments (later passes).
+void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const SioCarrier& c, gint64* key,
+                       const sio::Packet& p) {
+  if (!PINFO_FD_VISITED(pinfo)) {
+    auto* ev = wmem_new0(wmem_file_scope(), BinaryEvent);
+    ev->frame = pinfo->num;
+    ev->total = p.attachments_value;
+    // Attachment counts come from the wire: keep at most what the capture could hold.
+    guint32 slots = ev->total < 4096 ? ev->total : 4096;
+    ev->attachment_frames = wmem_alloc0_array(wmem_file_scope(), guint32, slots ? slots : 1);
+    ev->total = slots;
+    wmem_map_insert(events, key, ev);
+    if (Channel* ch = channel_for(pinfo, c)) ch->pending = ev;
+  }
+  auto* ev = static_cast<BinaryEvent*>(wmem_map_lookup(events, key));
+  if (!ev) return;
+  for (const auto& ph : sio_decoder.placeholders()) {
+    guint32 frame = ph.num < ev->total ? ev->attachment_frames[ph.num] : 0;
+    if (frame) {
+      proto_item* ti = proto_tree_add_uint(st, hf_attachment_in, tvb, ph.span.off, ph.span.len, frame);
+      proto_item_append_text(ti, " (attachment %u)", ph.num);
+      proto_item_set_generated(ti);
+    } else if (PINFO_FD_VISITED(pinfo)) {
+      proto_tree_add_expert_format(st, pinfo, &ei_missing_attachment, tvb, ph.span.off, ph.span.len,
+                                   "Placeholder %u has no attachment in the capture", ph.num);
+    }
+  }
+}
+
+// A binary Engine.IO message: the next attachment of the pending binary event, if any.
+void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const SioCarrier& c, gint64* key,
+                     sio::Span data, wmem_strbuf_t* info) {
+  if (!PINFO_FD_VISITED(pinfo)) {
+    Channel* ch = channel_for(pinfo, c);
+    if (ch && ch->pending) {
+      BinaryEvent* ev = ch->pending;
+      auto* link = wmem_new0(wmem_file_scope(), AttachmentLink);
+      link->event = ev;
+      link->num = ev->received;
+      if (ev->received < ev->total) ev->attachment_frames[ev->received] = pinfo->num;
+      if (++ev->received >= ev->total) ch->pending = nullptr;
+      wmem_map_insert(links, key, link);
+    }
+  }
+  auto* link = static_cast<AttachmentLink*>(wmem_map_lookup(links, key));
+  if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
+  if (!link) {
+    wmem_strbuf_append(info, "binary message");
+    proto_tree_add_expert(et, pinfo, &ei_orphan_attachment, tvb, data.off, data.len);
+    return;
+  }
+  proto_item* ti = proto_tree_add_uint(et, hf_attachment_num, tvb, data.off, 0, link->num);
+  proto_item_set_generated(ti);
+  ti = proto_tree_add_uint(et, hf_attachment_of, tvb, data.off, 0, link->event->frame);
+  proto_item_set_generated(ti);
+  wmem_strbuf_append_printf(info, "attachment %u of frame %u", link->num, link->event->frame);
+}
+
+// Whether a channel expects binary attachments now (first pass), or whether
+// this message was an attachment (later passes).
+bool expecting_attachment(packet_info* pinfo, const SioCarrier& c) {
+  if (PINFO_FD_VISITED(pinfo)) return false;
+  Channel* ch = channel_for(pinfo, c);
+  return ch && ch->pending;
+}
+
+void add_open(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, std::string_view text, const sio::eio::Packet& p,
+              wmem_strbuf_t* info) {
+  sio::Fault f = sio::eio::parse_open(json, text, p.data, open_info);
+  const sio::eio::Open& o = open_info;
+  if (o.sid.present()) {
+    proto_tree_add_string(et, hf_sid, tvb, o.sid.off, o.sid.len,
+                          wmem_strndup(pinfo->pool, o.sid_value.data(), o.sid_value.size()));
+  }
+  if (o.upgrades.present()) {
+    std::string_view u = o.upgrades.in(text);
+    proto_item* ti = proto_tree_add_string(et, hf_upgrades, tvb, o.upgrades.off, o.upgrades.len,
+                                           wmem_strndup(pinfo->pool, u.data(), u.size()));
+    proto_tree* ut = proto_item_add_subtree(ti, ett_open);
+    for (const auto& it : o.upgrade_items) {
+      std::string_view v = it.in(text);
+      proto_tree_add_string(ut, hf_upgrade, tvb, it.off, it.len, wmem_strndup(pinfo->pool, v.data(), v.size()));
+    }
+  }
+  if (o.ping_interval.present()) {
+    proto_tree_add_uint64(et, hf_ping_interval, tvb, o.ping_interval.off, o.ping_interval.len, o.ping_interval_value);
+  }
+  if (o.ping_timeout.present()) {
+    proto_tree_add_uint64(et, hf_ping_timeout, tvb, o.ping_timeout.off, o.ping_timeout.len, o.ping_timeout_value);
+  }
+  if (o.max_payload.present()) {
+    proto_tree_add_uint64(et, hf_max_payload, tvb, o.max_payload.off, o.max_payload.len, o.max_payload_value);
+  }
+  if (f) sio_add_eio_fault(tvb, pinfo, et, f, "open packet");
+  wmem_strbuf_append_printf(info, " sid=%.*s", static_cast<int>(o.sid_value.size()), o.sid_value.data());
+}
+
+// One Engine.IO packet at tvb[where]: the eio item, and the sio item of a message.
+void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c, sio::Span item,
+                    sio::Span where, bool binary, const sio::Span* length, guint64 declared, wmem_strbuf_t* info) {
+  std::string_view text = sio_tvb_view(tvb);
+  const uint8_t version = c.generation == sio::Generation::eio3 ? 3 : 4;
+  gint64* key = next_packet_key(pinfo);
+  proto_item* ei = proto_tree_add_item(tree, proto_eio, tvb, item.off, item.len, ENC_NA);
+  proto_tree* et = proto_item_add_subtree(ei, ett_eio);
+  proto_item* ti = proto_tree_add_uint(et, hf_version, tvb, where.off, 0, version);
+  proto_item_set_generated(ti);
+  if (c.guessed) proto_tree_add_expert(et, pinfo, &ei_guess, tvb, where.off, 0);
+  if (length) proto_tree_add_uint64(et, hf_length, tvb, length->off, length->len, declared);
+
+  sio::eio::Packet& p = eio_packet;
+  if (binary) {
+    sio::eio::decode_binary(text, where, version, p);
+  } else {
+    sio::eio::decode_text(text, where, version, p);
+  }
+  if (p.type_name) {
+    if (p.type.present()) {
+      proto_tree_add_uint(et, hf_type, tvb, p.type.off, p.type.len, p.type_code);
+    } else {
+      ti = proto_tree_add_uint(et, hf_type, tvb, where.off, 0, p.type_code);
+      proto_item_set_generated(ti);
+    }
+    proto_item_append_text(ei, ", %s", p.type_name);
+  }
+  if (p.fault) {
+    sio_add_eio_fault(tvb, pinfo, et, p.fault, "packet");
+    if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
+    wmem_strbuf_append(info, "[malformed Engine.IO packet]");
+    return;
+  }
+
+  if (p.binary) {
+    tvbuff_t* btvb = tvb;
+    sio::Span bdata = p.data;
+    if (p.base64) {
+      sio::Fault bf = sio::base64_decode(p.data.in(text), p.data.off, scratch);
+      proto_tree_add_item(et, hf_base64, tvb, p.data.off, p.data.len, ENC_ASCII);
+      if (bf) {
+        sio_add_eio_fault(tvb, pinfo, et, bf, "base64 data");
+        return;
+      }
+      auto* buf = static_cast<guint8*>(wmem_memdup(pinfo->pool, scratch.data(), scratch.size()));
+      btvb = tvb_new_child_real_data(tvb, buf, static_cast<guint>(scratch.size()), static_cast<gint>(scratch.size()));
+      add_new_data_source(pinfo, btvb, "Base64-decoded binary");
+      bdata = sio::make_span(0, scratch.size());
+    }
+    proto_tree_add_item(et, hf_binary, btvb, bdata.off, bdata.len, ENC_NA);
+    if (p.type_code == sio::eio::message) {
+      note_attachment(btvb, pinfo, et, c, key, bdata, info);
+    } else {
+      if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
+      wmem_strbuf_append_printf(info, "%s (binary)", p.type_name);
+    }
+    return;
+  }
+
+  if (p.type_code != sio::eio::message) {
+    if (p.data.present()) {
+      std::string_view d = p.data.in(text);
+      proto_tree_add_string(et, hf_data, tvb, p.data.off, p.data.len, wmem_strndup(pinfo->pool, d.data(), d.size()));
+    }
+    if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
+    wmem_strbuf_append(info, p.type_name);
+    if (p.type_code == sio::eio::open && p.data.present()) {
+      add_open(tvb, pinfo, et, text, p, info);
+    } else if (p.data.present() && p.data.len <= 16) {
+      std::string_view d = p.data.in(text);
+      wmem_strbuf_append_printf(info, " %.*s", static_cast<int>(d.size()), d.data());
+    }
+    return;
+  }
+
+  // A message: the Socket.IO packet it carries.
+  if (!p.data.present()) {
+    if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
+    wmem_strbuf_append(info, "message");
+    return;
+  }
+  sio_decoder.packet(text, p.data, sio::modern::protocol_for_eio(version), sio_packet);
+  proto_item* si = sio_add_packet(et, tvb, pinfo, sio_packet, text, p.data, info);
+  if (!sio_packet.fault && sio_packet.attachments.present()) {
+    note_binary_event(tvb, pinfo, proto_item_get_subtree(si), c, key, sio_packet);
+  }
+}
+
+}  // namespace
+
+void sio_add_eio_fault(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Fault& f, const char* what) {
+  guint len = tvb_captured_length(tvb);
+  guint off = f.offset < len ? f.offset : len;
+  proto_tree_add_expert_format(tree, pinfo, &ei_malformed, tvb, off, off < len ? 1 : 0,
+                               "Malformed Engine.IO %s: %s (at byte %u)", what, sio::describe(f.code), f.offset);
+}
+
+unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c) {
+  std::string_view text = sio_tvb_view(tvb);
+  col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
+  wmem_strbuf_t* info = wmem_strbuf_new(pinfo->pool, "");
+  const sio::Span all = sio::make_span(0, text.size());
+  unsigned count = 0;
+
+  if (c.transport == sio::Transport::websocket) {
+    // One WebSocket message is one packet. Binary frames are told apart by the
+    // v3 type byte, or by the attachments a binary event announced.
+    bool binary;
+    if (c.generation == sio::Generation::eio3) {
+      binary = !text.empty() && static_cast<unsigned char>(text[0]) < sio::eio::kTypeCount;
+    } else {
+      auto* cached = static_cast<guint8*>(p_get_proto_data(wmem_file_scope(), pinfo, proto_eio, pinfo->curr_layer_num));
+      if (!cached) {
+        cached = wmem_new0(wmem_file_scope(), guint8);
+        bool b = expecting_attachment(pinfo, c);
+        if (!b) {
+          sio::eio::decode_text(text, all, 4, eio_packet);
+          b = eio_packet.fault && eio_packet.fault.code != sio::Error::empty;
+        }
+        *cached = b ? 2 : 1;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_eio, pinfo->curr_layer_num, cached);
+      }
+      binary = *cached == 2;
+    }
+    dissect_packet(tvb, pinfo, tree, c, all, all, binary, nullptr, 0, info);
+    col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
+    return 1;
+  }
+
+  frames.clear();
+  sio::Fault framing;
+  if (c.generation == sio::Generation::eio3) {
+    framing = sio::eio::is_v3_binary_payload(text) ? sio::eio::split_payload_v3_binary(text, frames)
+                                                   : sio::eio::split_payload_v3(text, frames);
+  } else {
+    framing = sio::eio::split_payload_v4(text, frames);
+  }
+  // Copied: dissecting a packet may reuse the frames vector (content checks).
+  const size_t n = frames.size();
+  auto* copy = wmem_alloc_array(pinfo->pool, sio::eio::Frame, n ? n : 1);
+  for (size_t i = 0; i < n; ++i) copy[i] = frames[i];
+  for (size_t i = 0; i < n; ++i) {
+    const sio::eio::Frame& fr = copy[i];
+    sio::Span item = fr.packet;
+    if (fr.length.present()) {
+      guint start = fr.length.off > 0 && c.generation == sio::Generation::eio3 &&
+                            sio::eio::is_v3_binary_payload(text) ? fr.length.off - 1 : fr.length.off;
+      item = sio::make_span(start, fr.packet.end() - start);
+    }
+    if (fr.fault && fr.packet.len == 0) {
+      proto_item* ei = proto_tree_add_item(tree, proto_eio, tvb, item.off, item.len, ENC_NA);
+      sio_add_eio_fault(tvb, pinfo, proto_item_add_subtree(ei, ett_eio), fr.fault, "payload framing");
+      if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
+      wmem_strbuf_append(info, "[malformed payload]");
+      continue;
+    }
+    dissect_packet(tvb, pinfo, tree, c, item, fr.packet, fr.binary, fr.length.present() ? &fr.length : nullptr,
+                   fr.declared, info);
+    if (fr.fault) {
+      // the packet was cut short by the framing
+      sio_add_eio_fault(tvb, pinfo, tree, fr.fault, "payload framing");
+    }
+    ++count;
+  }
+  if (framing && n == 0) {
+    proto_item* ei = proto_tree_add_item(tree, proto_eio, tvb, 0, -1, ENC_NA);
+    sio_add_eio_fault(tvb, pinfo, proto_item_add_subtree(ei, ett_eio), framing, "payload");
+  }
+  col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
+  return count;
+}
+
+void sio_dissect_eio_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
+  col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
+  col_set_str(pinfo->cinfo, COL_INFO, "polling POST accepted");
+  proto_item* ei = proto_tree_add_item(tree, proto_eio, tvb, 0, -1, ENC_NA);
+  proto_item_append_text(ei, ", polling POST accepted");
+  proto_tree_add_item(proto_item_add_subtree(ei, ett_eio), hf_post_reply, tvb, 0, -1, ENC_UTF_8);
+}
+
+bool sio_eio_content_check(std::string_view text, sio::Generation g) {
+  frames.clear();
+  const uint8_t version = g == sio::Generation::eio3 ? 3 : 4;
+  sio::Fault f = version == 3 ? sio::eio::split_payload_v3(text, frames) : sio::eio::split_payload_v4(text, frames);
+  if (f || frames.empty()) return false;
+  for (const auto& fr : frames) {
+    sio::eio::decode_text(text, fr.packet, version, eio_packet);
+    if (eio_packet.fault) return false;
+    if (eio_packet.type_code == sio::eio::message && !eio_packet.binary) {
+      if (!eio_packet.data.present()) return false;
+      sio_decoder.packet(text, eio_packet.data, sio::modern::protocol_for_eio(version), sio_packet);
+      if (sio_packet.fault) return false;
+    }
+  }
+  return true;
+}
+
+void sio_register_eio(void) {
+  static hf_register_info hf[] = {
+      {&hf_version, {"Engine.IO protocol", "eio.version", FT_UINT8, BASE_DEC, nullptr, 0x0,
+                     "Engine.IO protocol revision (EIO= of the request)", HFILL}},
+      {&hf_type, {"Type", "eio.type", FT_UINT8, BASE_DEC, VALS(type_vals), 0x0, "Engine.IO packet type", HFILL}},
+      {&hf_data, {"Data", "eio.data", FT_STRING, BASE_NONE, nullptr, 0x0, "Text data of a packet", HFILL}},
+      {&hf_binary, {"Binary data", "eio.binary", FT_BYTES, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+      {&hf_base64, {"Base64 data", "eio.base64", FT_STRING, BASE_NONE, nullptr, 0x0,
+                    "Binary data carried as base64 text", HFILL}},
+      {&hf_length, {"Length", "eio.length", FT_UINT64, BASE_DEC, nullptr, 0x0, "Polling payload length prefix",
+                    HFILL}},
+      {&hf_sid, {"Session id", "eio.sid", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+      {&hf_upgrades, {"Upgrades", "eio.upgrades", FT_STRING, BASE_NONE, nullptr, 0x0,
+                      "Transports the session may upgrade to", HFILL}},
+      {&hf_upgrade, {"Upgrade", "eio.upgrade", FT_STRING, BASE_NONE, nullptr, 0x0, nullptr, HFILL}},
+      {&hf_ping_interval, {"Ping interval", "eio.ping_interval", FT_UINT64, BASE_DEC, nullptr, 0x0, "Milliseconds",
+                           HFILL}},
+      {&hf_ping_timeout, {"Ping timeout", "eio.ping_timeout", FT_UINT64, BASE_DEC, nullptr, 0x0, "Milliseconds",
+                          HFILL}},
+      {&hf_max_payload, {"Max payload", "eio.max_payload", FT_UINT64, BASE_DEC, nullptr, 0x0, "Bytes", HFILL}},
+      {&hf_post_reply, {"POST reply", "eio.post_reply", FT_STRING, BASE_NONE, nullptr, 0x0,
+                        "Polling POST acknowledgement; carries no packet", HFILL}},
+  };
+  static hf_register_info hf_sio[] = {
+      {&hf_attachment_num, {"Attachment number", "sio.attachment.num", FT_UINT32, BASE_DEC, nullptr, 0x0,
+                            "Which placeholder of its event this binary message fills", HFILL}},
+      {&hf_attachment_of, {"Attachment of", "sio.attachment.event", FT_FRAMENUM, BASE_NONE, nullptr, 0x0,
+                           "Frame of the binary event this attachment belongs to", HFILL}},
+      {&hf_attachment_in, {"Attachment in", "sio.attachment.frame", FT_FRAMENUM, BASE_NONE, nullptr, 0x0,
+                           "Frame that carries the attachment of this placeholder", HFILL}},
+  };
+  static ei_register_info ei_sio[] = {
+      {&ei_orphan_attachment, {"sio.attachment.orphan", PI_PROTOCOL, PI_WARN,
+                               "Binary message with no binary event waiting for it", EXPFILL}},
+      {&ei_missing_attachment, {"sio.attachment.missing", PI_PROTOCOL, PI_WARN,
+                                "Placeholder without its attachment", EXPFILL}},
+  };
+  static int* ett[] = {&ett_eio, &ett_open};
+  static ei_register_info ei[] = {
+      {&ei_malformed, {"eio.malformed", PI_MALFORMED, PI_ERROR, "Malformed Engine.IO data", EXPFILL}},
+      {&ei_guess, {"eio.heuristic", PI_PROTOCOL, PI_NOTE,
+                   "Engine.IO version guessed from content: the request naming it (EIO=) is not in the capture",
+                   EXPFILL}},
+  };
+  proto_eio = proto_register_protocol("Engine.IO", "Engine.IO", "eio");
+  proto_register_field_array(proto_eio, hf, G_N_ELEMENTS(hf));
+  proto_register_subtree_array(ett, G_N_ELEMENTS(ett));
+  expert_module_t* em = expert_register_protocol(proto_eio);
+  expert_register_field_array(em, ei, G_N_ELEMENTS(ei));
+  proto_register_field_array(proto_sio, hf_sio, G_N_ELEMENTS(hf_sio));
+  expert_register_field_array(expert_register_protocol(proto_sio), ei_sio, G_N_ELEMENTS(ei_sio));
+  register_init_routine(init_maps);
+}
