@@ -85,7 +85,8 @@ void append_summary(wmem_strbuf_t* info, const sio::Packet& p, std::string_view 
   }
   if (p.ack_id.present()) wmem_strbuf_append_printf(info, " %" PRIu64, p.ack_id_value);
   if (p.id.present()) {
-    wmem_strbuf_append_printf(info, " id=%" PRIu64 "%s", p.id_value, p.ack == sio::AckMode::data ? "+" : "");
+    // 0.x writes a data ack as "id+"; later generations have no such mark
+    wmem_strbuf_append_printf(info, " id=%" PRIu64 "%s", p.id_value, p.ack_marker.present() ? "+" : "");
   }
   std::string_view ep = p.endpoint.in(text);
   if (!ep.empty()) wmem_strbuf_append_printf(info, " %.*s", static_cast<int>(ep.size()), ep.data());
@@ -111,20 +112,19 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
   }
   if (p.id.present()) {
     proto_tree_add_uint64(st, hf_id, tvb, p.id.off, p.id.len, p.id_value);
-    if (p.ack == sio::AckMode::data) {
-      proto_tree_add_string(st, hf_ack, tvb, p.ack_marker.off, p.ack_marker.len, "data");
-    } else {
-      ti = proto_tree_add_string(st, hf_ack, tvb, p.id.off, 0, "auto");
+    if (p.ack_marker.present()) {
+      proto_tree_add_string(st, hf_ack, tvb, p.ack_marker.off, p.ack_marker.len, sio::ack_mode_name(p.ack));
+    } else if (p.ack != sio::AckMode::none) {
+      ti = proto_tree_add_string(st, hf_ack, tvb, p.id.off, 0, sio::ack_mode_name(p.ack));
       proto_item_set_generated(ti);
     }
   }
-  if (p.endpoint.present()) {
-    if (p.endpoint.len) {
-      add_string_span(st, hf_endpoint, tvb, pinfo, p.endpoint, p.endpoint.in(text));
-    } else {
-      ti = proto_tree_add_string(st, hf_endpoint, tvb, p.endpoint.off, 0, "/");
-      proto_item_set_generated(ti);
-    }
+  if (p.endpoint.present() && p.endpoint.len) {
+    add_string_span(st, hf_endpoint, tvb, pinfo, p.endpoint, p.endpoint.in(text));
+  } else if (p.type_name) {
+    // the default namespace: an empty endpoint (0.x) or none at all (4/5)
+    ti = proto_tree_add_string(st, hf_endpoint, tvb, p.endpoint.present() ? p.endpoint.off : p.type.end(), 0, "/");
+    proto_item_set_generated(ti);
   }
   if (p.qs.present()) add_string_span(st, hf_qs, tvb, pinfo, p.qs, p.qs.in(text));
   if (p.ack_id.present()) proto_tree_add_uint64(st, hf_ack_id, tvb, p.ack_id.off, p.ack_id.len, p.ack_id_value);

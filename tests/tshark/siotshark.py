@@ -87,6 +87,39 @@ class Tshark:
         if "\tsio\t" not in protos and not any(line.split("\t")[2:3] == ["sio"] for line in protos.splitlines()):
             raise AssertionError("protocol sio is not registered")
 
+    def pdml_items(self, capture, extra=()):
+        """Frames as (fields, items): items are the sio and eio protocol items in
+        document order, each (name, fields, parent index or None); fields are
+        (name, show, hex value, size) of that item only, not of items inside it."""
+        xml = self.run(["-r", self.capture(capture), "-T", "pdml", *extra])
+        root = ET.fromstring(xml)
+        frames = []
+        for packet in root.iter("packet"):
+            info = {}
+            for field in packet.iter("field"):
+                fname = field.get("name")
+                if fname in ("frame.number", "tcp.srcport", "tcp.dstport", "frame.protocols"):
+                    info.setdefault(fname, field.get("show"))
+            items = []
+
+            def walk(node, parent):
+                for child in node:
+                    if child.tag == "proto" and child.get("name") in ("sio", "eio"):
+                        items.append((child.get("name"), [], parent))
+                        walk(child, len(items) - 1)
+                    elif child.tag == "field" and parent is not None:
+                        name = child.get("name", "")
+                        if name.startswith(("sio.", "eio.")):
+                            items[parent][1].append((name, child.get("show"), child.get("value"),
+                                                     int(child.get("size", "0"))))
+                        walk(child, parent)
+                    else:
+                        walk(child, parent)
+
+            walk(packet, None)
+            frames.append((info, items))
+        return frames
+
     def pdml(self, capture, extra=()):
         """Frames as (fields, sio items), each sio item a list of (name, show, hex value, size)."""
         xml = self.run(["-r", self.capture(capture), "-T", "pdml", *extra])
