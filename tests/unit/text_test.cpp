@@ -127,3 +127,16 @@ TEST(Errors, EveryCodeHasText) {
 }
 
 }  // namespace
+
+namespace {
+TEST(Jsonp, EngineIoPostUnescape) {
+  std::string out;
+  // "\n" (backslash n) is a newline; "\\n" (two backslashes, n) is a backslash and n
+  sio::eio_jsonp_post_unescape("4a\\nb\\\\nc", out);
+  EXPECT_EQ(out, "4a\nb\\nc");
+  sio::eio_jsonp_post_unescape("plain", out);
+  EXPECT_EQ(out, "plain");
+  sio::eio_jsonp_post_unescape("end\\", out);
+  EXPECT_EQ(out, "end\\");
+}
+}  // namespace
