@@ -173,10 +173,12 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
 }  // namespace
 
 proto_tree* sio_fill_packet_item(proto_item* pi, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
-                                 std::string_view text, wmem_strbuf_t* info) {
+                                 std::string_view text, wmem_strbuf_t* info, const SioCarrier& c,
+                                 const char* session) {
   proto_tree* st = proto_item_get_subtree(pi);
   if (!st) st = proto_item_add_subtree(pi, ett_sio);
   add_packet_fields(st, tvb, pinfo, p, text);
+  sio_track_sio(st, tvb, pinfo, c, session, p, text);
   if (p.fault) sio_add_fault(tvb, pinfo, st, p.fault, "packet");
   size_t before = wmem_strbuf_get_len(info);
   append_summary(info, p, text);
@@ -187,9 +189,10 @@ proto_tree* sio_fill_packet_item(proto_item* pi, tvbuff_t* tvb, packet_info* pin
 }
 
 proto_item* sio_add_packet(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
-                           std::string_view text, sio::Span where, wmem_strbuf_t* info) {
+                           std::string_view text, sio::Span where, wmem_strbuf_t* info, const SioCarrier& c,
+                           const char* session) {
   proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, where.off, where.len, ENC_NA);
-  sio_fill_packet_item(pi, tvb, pinfo, p, text, info);
+  sio_fill_packet_item(pi, tvb, pinfo, p, text, info, c, session);
   return pi;
 }
 
@@ -244,7 +247,7 @@ unsigned sio_dissect_payload(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
       }
     }
     v1_decoder.packet(text, fr.packet, packet);
-    sio_fill_packet_item(pi, tvb, pinfo, packet, text, info);
+    sio_fill_packet_item(pi, tvb, pinfo, packet, text, info, carrier, carrier.session);
     ++count;
   }
   if (framing && frames.empty()) {
@@ -256,7 +259,7 @@ unsigned sio_dissect_payload(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   return count;
 }
 
-void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
+void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c) {
   std::string_view text = sio_tvb_view(tvb);
   col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
   static sio::v1::Handshake hs;
@@ -279,6 +282,12 @@ void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tre
   }
   if (f) sio_add_fault(tvb, pinfo, st, f, "handshake");
   std::string_view sid = hs.sid.in(text);
+  if (!f) {
+    // the server checks a heartbeat within the timeout
+    const char* s = sio_track_session_start(pinfo, wmem_strndup(pinfo->pool, sid.data(), sid.size()),
+                                            hs.heartbeat_value);
+    sio_track_eio(st, tvb, pinfo, c, s, 0, 0xFF);
+  }
   col_add_fstr(pinfo->cinfo, COL_INFO, "handshake sid=%.*s%s", static_cast<int>(sid.size()), sid.data(),
                f ? " [malformed]" : "");
 }
@@ -361,6 +370,7 @@ void sio_register(void) {
   expert_register_field_array(em, ei, G_N_ELEMENTS(ei));
 
   sio_register_eio();
+  sio_register_session();
 
   module_t* m = prefs_register_protocol(proto_sio, nullptr);
   prefs_register_bool_preference(m, "detect_http", "Detect Socket.IO in HTTP polling bodies",

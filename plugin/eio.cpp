@@ -204,7 +204,8 @@ void add_open(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, std::string_vie
 
 // One Engine.IO packet at tvb[where]: the eio item, and the sio item of a message.
 void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c, sio::Span item,
-                    sio::Span where, bool binary, const sio::Span* length, guint64 declared, wmem_strbuf_t* info) {
+                    sio::Span where, bool binary, const sio::Span* length, guint64 declared, wmem_strbuf_t* info,
+                    const char*& session) {
   std::string_view text = sio_tvb_view(tvb);
   const uint8_t version = c.generation == sio::Generation::eio3 ? 3 : 4;
   gint64* key = next_packet_key(pinfo);
@@ -230,6 +231,17 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
     }
     proto_item_append_text(ei, ", %s", p.type_name);
   }
+  if (!p.fault && p.type_code == sio::eio::open && p.data.present()) {
+    // the open packet names the session for this packet and the ones after it
+    sio::Fault of = sio::eio::parse_open(json, text, p.data, open_info);
+    if (!of && open_info.sid.present()) {
+      double limit = static_cast<double>(open_info.ping_interval_value + open_info.ping_timeout_value) / 1000.0;
+      session = sio_track_session_start(
+          pinfo, wmem_strndup(pinfo->pool, open_info.sid_value.data(), open_info.sid_value.size()), limit);
+      if (c.conv_session && !PINFO_FD_VISITED(pinfo) && !*c.conv_session) *c.conv_session = session;
+    }
+  }
+  if (p.type_name) sio_track_eio(et, tvb, pinfo, c, session, where.off, p.type_code);
   if (p.fault) {
     sio_add_eio_fault(tvb, pinfo, et, p.fault, "packet");
     if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
@@ -285,7 +297,7 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
     return;
   }
   sio_decoder.packet(text, p.data, sio::modern::protocol_for_eio(version), sio_packet);
-  proto_item* si = sio_add_packet(et, tvb, pinfo, sio_packet, text, p.data, info);
+  proto_item* si = sio_add_packet(et, tvb, pinfo, sio_packet, text, p.data, info, c, session);
   if (!sio_packet.fault && sio_packet.attachments.present()) {
     note_binary_event(tvb, pinfo, proto_item_get_subtree(si), c, key, sio_packet);
   }
@@ -327,7 +339,8 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
       }
       binary = *cached == 2;
     }
-    dissect_packet(tvb, pinfo, tree, c, all, all, binary, nullptr, 0, info);
+    const char* session = c.session;
+    dissect_packet(tvb, pinfo, tree, c, all, all, binary, nullptr, 0, info, session);
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
     return 1;
   }
@@ -344,6 +357,7 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
   const size_t n = frames.size();
   auto* copy = wmem_alloc_array(pinfo->pool, sio::eio::Frame, n ? n : 1);
   for (size_t i = 0; i < n; ++i) copy[i] = frames[i];
+  const char* session = c.session;
   for (size_t i = 0; i < n; ++i) {
     const sio::eio::Frame& fr = copy[i];
     sio::Span item = fr.packet;
@@ -360,7 +374,7 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
       continue;
     }
     dissect_packet(tvb, pinfo, tree, c, item, fr.packet, fr.binary, fr.length.present() ? &fr.length : nullptr,
-                   fr.declared, info);
+                   fr.declared, info, session);
     if (fr.fault) {
       // the packet was cut short by the framing
       sio_add_eio_fault(tvb, pinfo, tree, fr.fault, "payload framing");

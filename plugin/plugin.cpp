@@ -2,6 +2,7 @@
 // C linkage; a namespace-scope const would otherwise be file-local in C++.
 #include <wireshark.h>
 #include <epan/proto.h>
+#include <epan/tap.h>
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
 #include <wsutil/plugins.h>
 #endif
@@ -30,9 +31,13 @@ void plugin_register(void) {
   plug.register_protoinfo = sio_register;
   plug.register_handoff = sio_handoff;
   proto_register_plugin(&plug);
+  // The statistics tree (tshark -z sio,tree) is a tap listener.
+  static tap_plugin tap;
+  tap.register_tap_listener = sio_register_stats;
+  tap_register_plugin(&tap);
 }
 
 #if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
-uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR; }
+uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER; }
 #endif
 }

@@ -29,7 +29,32 @@ struct SioCarrier {
   bool request = false;   // client to server (HTTP request body, masked WebSocket frame)
   bool guessed = false;   // detected from content alone: no request URI in the capture
   const char* channel = nullptr;  // session key for state across packets (binary attachments)
+  const char* session = nullptr;  // session id known from the request URI or the connection
+  const char** conv_session = nullptr;  // where a WebSocket connection keeps a session id learned in-band
 };
+
+// What the "sio" tap hands to listeners (statistics), one per Socket.IO packet.
+struct SioTapInfo {
+  guint8 version;          // 1, 4 or 5
+  const char* type;        // type name
+  const char* endpoint;    // namespace, "/" for the default
+  const char* name;        // event name, nullptr when not an event
+  gboolean c2s;            // client to server
+  gboolean has_ack_time;   // an ack matched to its request
+  double ack_time_ms;
+  const char* ack_name;    // the event name of the request an ack answers
+};
+
+void sio_register_session(void);
+void sio_register_stats(void);
+// A handshake or open packet starts session `sid` (first pass); returns the file-scope sid.
+const char* sio_track_session_start(packet_info* pinfo, const char* sid, double heartbeat_limit);
+// Session, direction, heartbeat timing of an Engine.IO packet.
+void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
+                   guint off, uint8_t eio_type);
+// Session, direction, ack matching, heartbeats and the tap of a Socket.IO packet.
+void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
+                   const sio::Packet& p, std::string_view text);
 
 extern int proto_eio;
 void sio_register_eio(void);
@@ -49,13 +74,15 @@ unsigned sio_dissect_payload(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
 // Adds the fields of a decoded packet to an existing sio item, appends its
 // summary to `info` (the Info column being built) and to the item's text.
 proto_tree* sio_fill_packet_item(proto_item* pi, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
-                                 std::string_view text, wmem_strbuf_t* info);
+                                 std::string_view text, wmem_strbuf_t* info, const SioCarrier& c,
+                                 const char* session);
 // Adds a new sio item over `where` with the packet's fields.
 proto_item* sio_add_packet(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
-                           std::string_view text, sio::Span where, wmem_strbuf_t* info);
+                           std::string_view text, sio::Span where, wmem_strbuf_t* info, const SioCarrier& c,
+                           const char* session);
 
 // Dissects a 0.x handshake response body.
-void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree);
+void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c);
 
 // Marks a polling POST reply ("1") that carries no packet.
 void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree);

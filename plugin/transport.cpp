@@ -67,6 +67,7 @@ struct WsConv {
   const char* uri;
   guint32 server_port;
   const char* channel;
+  const char* session;  // from the URI, or from an open packet sent over the connection
 };
 
 sio::Json json;          // JSONP string literals
@@ -148,6 +149,7 @@ bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const http_message_info_t*
         std::string_view sid = u.sid.in(msg->uri);
         ctx.carrier.channel =
             wmem_strdup_printf(pinfo->pool, "poll:%.*s", static_cast<int>(sid.size()), sid.data());
+        ctx.carrier.session = wmem_strndup(pinfo->pool, sid.data(), sid.size());
       }
       if (!msg->request && msg->post) {
         ctx.kind = text == "ok" ? BodyKind::post_reply : BodyKind::payload;
@@ -160,6 +162,10 @@ bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const http_message_info_t*
     }
     if (u.generation != sio::Generation::v1) return false;
     ctx.carrier.transport = u.transport;
+    if (u.sid.present()) {
+      std::string_view sid = u.sid.in(msg->uri);
+      ctx.carrier.session = wmem_strndup(pinfo->pool, sid.data(), sid.size());
+    }
     switch (u.transport) {
       case sio::Transport::handshake:
         if (msg->request) return false;
@@ -254,7 +260,7 @@ int dissect_body(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data
       dissect_generation(tvb, pinfo, tree, ctx->carrier);
       break;
     case BodyKind::handshake:
-      sio_dissect_v1_handshake(tvb, pinfo, tree);
+      sio_dissect_v1_handshake(tvb, pinfo, tree, ctx->carrier);
       break;
     case BodyKind::post_reply:
       if (is_eio(ctx->carrier.generation)) {
@@ -343,12 +349,21 @@ gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
     wc->uri = uri ? wmem_strdup(wmem_file_scope(), uri) : nullptr;
     wc->server_port = http_server_port(pinfo);
     wc->channel = wmem_strdup_printf(wmem_file_scope(), "ws:%u", conv->conv_index);
+    if (wc->uri) {
+      sio::Uri u = sio::classify_uri(wc->uri, sio_pref_resource);
+      if (u.sid.present()) {
+        std::string_view sid = u.sid.in(wc->uri);
+        wc->session = wmem_strndup(wmem_file_scope(), sid.data(), sid.size());
+      }
+    }
     conversation_add_proto_data(conv, proto_sio, wc);
   }
   SioCarrier carrier;
   carrier.transport = sio::Transport::websocket;
   if (wc) {
     carrier.channel = wc->channel;
+    carrier.session = wc->session;
+    carrier.conv_session = &wc->session;
     guint32 server = wc->server_port ? wc->server_port : MIN(pinfo->srcport, pinfo->destport);
     carrier.request = pinfo->destport == server;
   }

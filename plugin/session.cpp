@@ -1,0 +1,354 @@
+// Sessions across transports, acknowledgement matching, heartbeat timing and
+// the statistics tap: the state that spans packets.
+//
+// Everything is decided on the first pass, in capture order, and kept per
+// packet, so that later passes (tshark -2, the GUI) show the same thing and
+// can add what only the whole capture tells (an ack that never came).
+#include "sio_plugin.h"
+
+#include <epan/proto_data.h>
+#include <epan/stats_tree.h>
+#include <epan/tap.h>
+
+#include <cinttypes>
+
+namespace {
+
+int hf_session = -1;
+int hf_direction = -1;
+int hf_session_start = -1;
+int hf_ack_in = -1;
+int hf_ack_to = -1;
+int hf_ack_time = -1;
+int hf_heartbeat_gap = -1;
+
+expert_field ei_ack_unmatched = EI_INIT;
+expert_field ei_ack_missing = EI_INIT;
+expert_field ei_id_reused = EI_INIT;
+expert_field ei_heartbeat_late = EI_INIT;
+expert_field ei_session_unclosed = EI_INIT;
+
+int sio_tap = -1;
+
+const value_string direction_vals[] = {
+    {1, "client-to-server"},
+    {2, "server-to-client"},
+    {0, nullptr},
+};
+
+struct AckRecord {
+  guint32 req_frame;
+  nstime_t req_time;
+  guint32 ack_frame;
+  nstime_t ack_time;
+  const char* name;  // event name of the request, for the statistics
+};
+
+struct Session {
+  const char* sid;
+  guint32 start_frame;        // frame of the handshake/open packet; 0 when not in the capture
+  guint32 last_frame;
+  guint32 last_frame_dir[2];  // [0] client-to-server, [1] server-to-client
+  bool closed;
+  double heartbeat_limit;     // seconds; 0 when unknown
+  bool have_heartbeat;
+  nstime_t last_heartbeat;
+  wmem_map_t* requests;       // "dir|namespace|id" -> AckRecord
+};
+
+// First-pass findings of one packet.
+struct Track {
+  Session* session;
+  AckRecord* request;   // this packet asked for an ack
+  AckRecord* response;  // this packet is an ack
+  guint32 reused_frame; // the id was still waiting for its ack from this frame
+  bool heartbeat;
+  double heartbeat_gap; // seconds since the previous heartbeat (or the session start)
+  bool heartbeat_late;
+};
+
+wmem_map_t* sessions;  // sid -> Session
+wmem_map_t* tracks;    // packet key -> Track
+
+void init_state() {
+  sessions = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+  tracks = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
+}
+
+Session* session_get(const char* sid) {
+  if (!sid) return nullptr;
+  auto* s = static_cast<Session*>(wmem_map_lookup(sessions, sid));
+  if (!s) {
+    s = wmem_new0(wmem_file_scope(), Session);
+    s->sid = wmem_strdup(wmem_file_scope(), sid);
+    s->requests = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    wmem_map_insert(sessions, s->sid, s);
+  }
+  return s;
+}
+
+gint64* packet_key(packet_info* pinfo, guint32 salt) {
+  auto* counter = static_cast<guint32*>(p_get_proto_data(pinfo->pool, pinfo, proto_sio, 1));
+  if (!counter) {
+    counter = wmem_new0(pinfo->pool, guint32);
+    p_add_proto_data(pinfo->pool, pinfo, proto_sio, 1, counter);
+  }
+  auto* key = wmem_new(wmem_file_scope(), gint64);
+  *key = (static_cast<gint64>(pinfo->num) << 24) | (static_cast<gint64>(salt) << 20) | ((*counter)++ & 0xFFFFF);
+  return key;
+}
+
+void touch(Session* s, packet_info* pinfo, bool c2s) {
+  if (!s || PINFO_FD_VISITED(pinfo)) return;
+  s->last_frame = pinfo->num;
+  s->last_frame_dir[c2s ? 0 : 1] = pinfo->num;
+}
+
+void note_heartbeat(Session* s, packet_info* pinfo, Track* t) {
+  t->heartbeat = true;
+  if (!s) return;
+  nstime_t delta;
+  if (s->have_heartbeat) {
+    nstime_delta(&delta, &pinfo->abs_ts, &s->last_heartbeat);
+    t->heartbeat_gap = nstime_to_sec(&delta);
+    t->heartbeat_late = s->heartbeat_limit > 0 && t->heartbeat_gap > s->heartbeat_limit;
+  }
+  s->have_heartbeat = true;
+  s->last_heartbeat = pinfo->abs_ts;
+}
+
+void show_common(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
+                 guint off) {
+  if (sid) {
+    proto_item* ti = proto_tree_add_string(tree, hf_session, tvb, off, 0, sid);
+    proto_item_set_generated(ti);
+    auto* s = static_cast<Session*>(wmem_map_lookup(sessions, sid));
+    if (s && s->start_frame && s->start_frame != pinfo->num) {
+      ti = proto_tree_add_uint(tree, hf_session_start, tvb, off, 0, s->start_frame);
+      proto_item_set_generated(ti);
+    }
+  }
+  proto_item* ti = proto_tree_add_uint(tree, hf_direction, tvb, off, 0, c.request ? 1 : 2);
+  proto_item_set_generated(ti);
+}
+
+void show_heartbeat(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Track* t, guint off) {
+  if (!t->heartbeat || t->heartbeat_gap <= 0) return;
+  nstime_t gap;
+  nstime_set_zero(&gap);
+  gap.secs = static_cast<time_t>(t->heartbeat_gap);
+  gap.nsecs = static_cast<int>((t->heartbeat_gap - static_cast<double>(gap.secs)) * 1e9);
+  proto_item* ti = proto_tree_add_time(tree, hf_heartbeat_gap, tvb, off, 0, &gap);
+  proto_item_set_generated(ti);
+  if (t->heartbeat_late) {
+    expert_add_info_format(pinfo, ti, &ei_heartbeat_late,
+                           "Heartbeat %.3f s after the previous one, beyond the negotiated %.3f s",
+                           t->heartbeat_gap, t->session ? t->session->heartbeat_limit : 0.0);
+  }
+}
+
+void show_unclosed(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Track* t, guint off) {
+  const Session* s = t->session;
+  if (PINFO_FD_VISITED(pinfo) && s && !s->closed && s->last_frame == pinfo->num) {
+    proto_tree_add_expert(tree, pinfo, &ei_session_unclosed, tvb, off, 0);
+  }
+}
+
+// Statistics.
+const char* st_revision = "Packets by protocol revision";
+const char* st_type = "Packets by type";
+const char* st_namespace = "Packets by namespace";
+const char* st_event = "Events by name";
+const char* st_latency = "Ack latency by event name (ms)";
+int st_node_revision, st_node_type, st_node_namespace, st_node_event, st_node_latency;
+
+void stats_init(stats_tree* st) {
+  st_node_revision = stats_tree_create_node(st, st_revision, 0, STAT_DT_INT, TRUE);
+  st_node_type = stats_tree_create_node(st, st_type, 0, STAT_DT_INT, TRUE);
+  st_node_namespace = stats_tree_create_node(st, st_namespace, 0, STAT_DT_INT, TRUE);
+  st_node_event = stats_tree_create_node(st, st_event, 0, STAT_DT_INT, TRUE);
+  st_node_latency = stats_tree_create_node(st, st_latency, 0, STAT_DT_FLOAT, TRUE);
+}
+
+tap_packet_status stats_packet(stats_tree* st, packet_info*, epan_dissect_t*, const void* data,
+                               tap_flags_t) {
+  const auto* info = static_cast<const SioTapInfo*>(data);
+  char rev[16];
+  g_snprintf(rev, sizeof rev, "%u", info->version);
+  tick_stat_node(st, st_revision, 0, FALSE);
+  tick_stat_node(st, rev, st_node_revision, FALSE);
+  tick_stat_node(st, st_type, 0, FALSE);
+  tick_stat_node(st, info->type, st_node_type, FALSE);
+  tick_stat_node(st, st_namespace, 0, FALSE);
+  tick_stat_node(st, info->endpoint, st_node_namespace, FALSE);
+  if (info->name) {
+    tick_stat_node(st, st_event, 0, FALSE);
+    int n = tick_stat_node(st, info->name, st_node_event, TRUE);
+    tick_stat_node(st, info->c2s ? "client-to-server" : "server-to-client", n, FALSE);
+  }
+  if (info->has_ack_time) {
+    avg_stat_node_add_value_float(st, st_latency, 0, TRUE, static_cast<gfloat>(info->ack_time_ms));
+    avg_stat_node_add_value_float(st, info->ack_name ? info->ack_name : "(unknown)", st_node_latency, FALSE,
+                                  static_cast<gfloat>(info->ack_time_ms));
+  }
+  return TAP_PACKET_REDRAW;
+}
+
+}  // namespace
+
+const char* sio_track_session_start(packet_info* pinfo, const char* sid, double heartbeat_limit) {
+  Session* s = session_get(sid);
+  if (s && !PINFO_FD_VISITED(pinfo)) {
+    if (!s->start_frame) s->start_frame = pinfo->num;
+    if (heartbeat_limit > 0) s->heartbeat_limit = heartbeat_limit;
+    s->have_heartbeat = true;
+    s->last_heartbeat = pinfo->abs_ts;
+  }
+  return s ? s->sid : nullptr;
+}
+
+void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
+                   guint off, uint8_t eio_type) {
+  gint64* key = packet_key(pinfo, 1);
+  auto* t = static_cast<Track*>(wmem_map_lookup(tracks, key));
+  if (!t) {
+    t = wmem_new0(wmem_file_scope(), Track);
+    t->session = session_get(sid);
+    touch(t->session, pinfo, c.request);
+    if (eio_type == sio::eio::ping) note_heartbeat(t->session, pinfo, t);
+    if (eio_type == sio::eio::close && t->session) t->session->closed = true;
+    wmem_map_insert(tracks, key, t);
+  }
+  show_common(tree, tvb, pinfo, c, sid, off);
+  show_heartbeat(tree, tvb, pinfo, t, off);
+  show_unclosed(tree, tvb, pinfo, t, off);
+}
+
+void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
+                   const sio::Packet& p, std::string_view text) {
+  const guint off = p.type.present() ? p.type.off : 0;
+  gint64* key = packet_key(pinfo, 0);
+  auto* t = static_cast<Track*>(wmem_map_lookup(tracks, key));
+  std::string_view ep = p.endpoint.present() && p.endpoint.len ? p.endpoint.in(text) : std::string_view("/");
+  const bool v1 = p.version == sio::v1::kVersion;
+  const bool is_ack = v1 ? p.type_code == sio::v1::ack
+                         : (p.type_code == sio::modern::ack || p.type_code == sio::modern::binary_ack);
+  if (!t) {
+    t = wmem_new0(wmem_file_scope(), Track);
+    Session* s = t->session = session_get(sid);
+    touch(s, pinfo, c.request);
+    if (s && !p.fault) {
+      if (v1 && p.type_code == sio::v1::heartbeat) note_heartbeat(s, pinfo, t);
+      const unsigned disconnect = v1 ? unsigned{sio::v1::disconnect} : unsigned{sio::modern::disconnect};
+      if (p.type_code == disconnect && ep == "/") s->closed = true;
+      if (p.id.present() && !is_ack) {
+        // a request: keyed by its sender's direction
+        const char* k = wmem_strdup_printf(wmem_file_scope(), "%c|%.*s|%" PRIu64, c.request ? '>' : '<',
+                                           static_cast<int>(ep.size()), ep.data(), p.id_value);
+        auto* old = static_cast<AckRecord*>(wmem_map_lookup(s->requests, k));
+        if (old && !old->ack_frame) t->reused_frame = old->req_frame;
+        auto* r = wmem_new0(wmem_file_scope(), AckRecord);
+        r->req_frame = pinfo->num;
+        r->req_time = pinfo->abs_ts;
+        r->name = p.name.present() ? wmem_strndup(wmem_file_scope(), p.name_value.data(), p.name_value.size())
+                                   : wmem_strdup_printf(wmem_file_scope(), "(%s)", p.type_name);
+        wmem_map_insert(s->requests, k, r);
+        t->request = r;
+      } else if (p.ack_id.present() && is_ack) {
+        // an ack answers a request sent the other way
+        const char* k = wmem_strdup_printf(pinfo->pool, "%c|%.*s|%" PRIu64, c.request ? '<' : '>',
+                                           static_cast<int>(ep.size()), ep.data(), p.ack_id_value);
+        auto* r = static_cast<AckRecord*>(wmem_map_lookup(s->requests, k));
+        if (r && !r->ack_frame) {
+          r->ack_frame = pinfo->num;
+          r->ack_time = pinfo->abs_ts;
+          t->response = r;
+        }
+      }
+    }
+    wmem_map_insert(tracks, key, t);
+  }
+
+  show_common(tree, tvb, pinfo, c, sid, off);
+  show_heartbeat(tree, tvb, pinfo, t, off);
+  proto_item* ti;
+  SioTapInfo* tap = wmem_new0(pinfo->pool, SioTapInfo);
+  if (t->request) {
+    if (t->request->ack_frame) {
+      ti = proto_tree_add_uint(tree, hf_ack_in, tvb, off, 0, t->request->ack_frame);
+      proto_item_set_generated(ti);
+    } else if (PINFO_FD_VISITED(pinfo) && t->session &&
+               t->session->last_frame_dir[c.request ? 1 : 0] > pinfo->num) {
+      proto_tree_add_expert(tree, pinfo, &ei_ack_missing, tvb, off, 0);
+    }
+    if (t->reused_frame) {
+      proto_tree_add_expert_format(tree, pinfo, &ei_id_reused, tvb, p.id.off, p.id.len,
+                                   "Id %" PRIu64 " reused while the request in frame %u still waits for its ack",
+                                   p.id_value, t->reused_frame);
+    }
+  }
+  if (t->response) {
+    ti = proto_tree_add_uint(tree, hf_ack_to, tvb, off, 0, t->response->req_frame);
+    proto_item_set_generated(ti);
+    nstime_t delta;
+    nstime_delta(&delta, &t->response->ack_time, &t->response->req_time);
+    ti = proto_tree_add_time(tree, hf_ack_time, tvb, off, 0, &delta);
+    proto_item_set_generated(ti);
+    tap->has_ack_time = TRUE;
+    tap->ack_time_ms = nstime_to_msec(&delta);
+    tap->ack_name = t->response->name;
+  } else if (is_ack && !p.fault && t->session && t->session->start_frame) {
+    // the session's start is in the capture, so its requests would be too
+    proto_tree_add_expert(tree, pinfo, &ei_ack_unmatched, tvb, off, 0);
+  }
+  show_unclosed(tree, tvb, pinfo, t, off);
+
+  if (p.type_name) {
+    tap->version = p.version;
+    tap->type = p.type_name;
+    tap->endpoint = wmem_strndup(pinfo->pool, ep.data(), ep.size());
+    tap->c2s = c.request;
+    const bool event = v1 ? p.type_code == sio::v1::event
+                          : (p.type_code == sio::modern::event || p.type_code == sio::modern::binary_event);
+    if (event && !p.name_value.empty()) tap->name = wmem_strndup(pinfo->pool, p.name_value.data(), p.name_value.size());
+    tap_queue_packet(sio_tap, pinfo, tap);
+  }
+}
+
+void sio_register_session(void) {
+  static hf_register_info hf[] = {
+      {&hf_session, {"Session", "sio.session", FT_STRING, BASE_NONE, nullptr, 0x0,
+                     "Session id, the same on every transport and connection of the session", HFILL}},
+      {&hf_direction, {"Direction", "sio.direction", FT_UINT8, BASE_DEC, VALS(direction_vals), 0x0,
+                       "Known from the HTTP request/response or the WebSocket connection's server side", HFILL}},
+      {&hf_session_start, {"Session start", "sio.session.start", FT_FRAMENUM, BASE_NONE, nullptr, 0x0,
+                           "Frame of the session's handshake", HFILL}},
+      {&hf_ack_in, {"Ack in", "sio.ack_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+                    "Frame of the acknowledgement of this packet", HFILL}},
+      {&hf_ack_to, {"Ack to", "sio.ack_to", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+                    "Frame of the packet this acknowledgement answers", HFILL}},
+      {&hf_ack_time, {"Ack time", "sio.ack_time", FT_RELATIVE_TIME, BASE_NONE, nullptr, 0x0,
+                      "Time from the request to its acknowledgement", HFILL}},
+      {&hf_heartbeat_gap, {"Heartbeat gap", "sio.heartbeat_gap", FT_RELATIVE_TIME, BASE_NONE, nullptr, 0x0,
+                           "Time since the previous heartbeat (ping) of the session", HFILL}},
+  };
+  static ei_register_info ei[] = {
+      {&ei_ack_unmatched, {"sio.ack.unmatched", PI_SEQUENCE, PI_WARN,
+                           "Ack with no matching request in the capture", EXPFILL}},
+      {&ei_ack_missing, {"sio.ack.missing", PI_SEQUENCE, PI_WARN,
+                         "No ack came for this request while the session went on", EXPFILL}},
+      {&ei_id_reused, {"sio.ack.id_reused", PI_SEQUENCE, PI_WARN, "Message id reused before its ack", EXPFILL}},
+      {&ei_heartbeat_late, {"sio.heartbeat.late", PI_SEQUENCE, PI_WARN,
+                            "Heartbeat later than the negotiated interval and timeout", EXPFILL}},
+      {&ei_session_unclosed, {"sio.session.unclosed", PI_SEQUENCE, PI_NOTE,
+                              "The session ends here without a close or disconnect", EXPFILL}},
+  };
+  proto_register_field_array(proto_sio, hf, G_N_ELEMENTS(hf));
+  expert_register_field_array(expert_register_protocol(proto_sio), ei, G_N_ELEMENTS(ei));
+  register_init_routine(init_state);
+  sio_tap = register_tap("sio");
+}
+
+void sio_register_stats(void) {
+  stats_tree_register_plugin("sio", "sio", "Socket.IO/Packets", 0, stats_packet, stats_init, nullptr);
+}
