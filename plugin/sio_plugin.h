@@ -61,7 +61,7 @@ void sio_register_eio(void);
 // Dissects Engine.IO: one WebSocket message (carrier.transport websocket) or a polling body.
 unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& carrier);
 // Marks an Engine.IO polling POST reply ("ok").
-void sio_dissect_eio_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree);
+void sio_dissect_eio_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c);
 // Whether a polling body decodes as Engine.IO of generation g with no fault (content check).
 bool sio_eio_content_check(std::string_view text, sio::Generation g);
 void sio_add_eio_fault(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Fault& f, const char* what);
@@ -85,10 +85,11 @@ proto_item* sio_add_packet(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, 
 void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c);
 
 // Marks a polling POST reply ("1") that carries no packet.
-void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree);
+void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c);
 
 // Adds a JSONP wrapper item (callback, index) over tvb.
-void sio_add_jsonp_wrapper(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Jsonp& jp);
+void sio_add_jsonp_wrapper(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Jsonp& jp,
+                           const SioCarrier& c);
 
 // Adds the malformed expert item for a fault at tvb offset.
 void sio_add_fault(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Fault& f, const char* what);

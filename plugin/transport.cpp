@@ -264,15 +264,15 @@ int dissect_body(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data
       break;
     case BodyKind::post_reply:
       if (is_eio(ctx->carrier.generation)) {
-        sio_dissect_eio_post_reply(tvb, pinfo, tree);
+        sio_dissect_eio_post_reply(tvb, pinfo, tree, ctx->carrier);
       } else {
-        sio_dissect_post_reply(tvb, pinfo, tree);
+        sio_dissect_post_reply(tvb, pinfo, tree, ctx->carrier);
       }
       break;
     case BodyKind::jsonp: {
       static sio::Jsonp jp;
       sio::Fault f = sio::parse_jsonp(text, jp);
-      sio_add_jsonp_wrapper(tvb, pinfo, tree, jp);
+      sio_add_jsonp_wrapper(tvb, pinfo, tree, jp, ctx->carrier);
       if (f) {
         col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
         col_set_str(pinfo->cinfo, COL_INFO, "[malformed JSONP]");
