@@ -302,15 +302,16 @@ void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
   sio_track_eio(st, tvb, pinfo, c, c.session, 0, 0xFF);
 }
 
-void sio_add_jsonp_wrapper(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Jsonp& jp,
-                           const SioCarrier& c) {
+proto_tree* sio_add_jsonp_wrapper(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Jsonp& jp,
+                                  bool eio) {
   std::string_view text = sio_tvb_view(tvb);
-  proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, 0, -1, ENC_NA);
+  // the wrapper belongs to the transport: Engine.IO's where there is one
+  proto_item* pi = proto_tree_add_item(tree, eio ? proto_eio : proto_sio, tvb, 0, -1, ENC_NA);
   proto_item_append_text(pi, ", JSONP wrapper");
   proto_tree* st = proto_item_add_subtree(pi, ett_jsonp);
   if (jp.callback.present()) add_string_span(st, hf_jsonp_callback, tvb, pinfo, jp.callback, jp.callback.in(text));
   if (jp.index.present()) proto_tree_add_uint(st, hf_jsonp_index, tvb, jp.index.off, jp.index.len, jp.index_value);
-  sio_track_eio(st, tvb, pinfo, c, c.session, 0, 0xFF);
+  return st;
 }
 
 void sio_register(void) {

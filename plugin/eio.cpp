@@ -239,6 +239,7 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
       session = sio_track_session_start(
           pinfo, wmem_strndup(pinfo->pool, open_info.sid_value.data(), open_info.sid_value.size()), limit);
       if (c.conv_session && !PINFO_FD_VISITED(pinfo) && !*c.conv_session) *c.conv_session = session;
+      if (c.learned_session) *c.learned_session = session;
     }
   }
   if (p.type_name) sio_track_eio(et, tvb, pinfo, c, session, where.off, p.type_code);

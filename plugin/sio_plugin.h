@@ -31,6 +31,7 @@ struct SioCarrier {
   const char* channel = nullptr;  // session key for state across packets (binary attachments)
   const char* session = nullptr;  // session id known from the request URI or the connection
   const char** conv_session = nullptr;  // where a WebSocket connection keeps a session id learned in-band
+  const char** learned_session = nullptr;  // where to report a session id an open packet names
 };
 
 // What the "sio" tap hands to listeners (statistics), one per Socket.IO packet.
@@ -88,8 +89,9 @@ void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tre
 void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c);
 
 // Adds a JSONP wrapper item (callback, index) over tvb.
-void sio_add_jsonp_wrapper(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Jsonp& jp,
-                           const SioCarrier& c);
+// Returns the wrapper's subtree; sio_track_eio() adds its session once the payload is known.
+proto_tree* sio_add_jsonp_wrapper(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Jsonp& jp,
+                                  bool eio);
 
 // Adds the malformed expert item for a fault at tvb offset.
 void sio_add_fault(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Fault& f, const char* what);

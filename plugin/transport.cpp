@@ -272,16 +272,19 @@ int dissect_body(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data
     case BodyKind::jsonp: {
       static sio::Jsonp jp;
       sio::Fault f = sio::parse_jsonp(text, jp);
-      sio_add_jsonp_wrapper(tvb, pinfo, tree, jp, ctx->carrier);
+      proto_tree* wt = sio_add_jsonp_wrapper(tvb, pinfo, tree, jp, is_eio(ctx->carrier.generation));
+      SioCarrier c = ctx->carrier;
+      const char* learned = nullptr;
+      c.learned_session = &learned;
       if (f) {
         col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
         col_set_str(pinfo->cinfo, COL_INFO, "[malformed JSONP]");
         sio_add_fault(tvb, pinfo, tree, f, "JSONP body");
-        break;
+      } else if (tvbuff_t* child = decode_literal(tvb, pinfo, tree, text, jp.literal)) {
+        dissect_generation(child, pinfo, tree, c);
       }
-      if (tvbuff_t* child = decode_literal(tvb, pinfo, tree, text, jp.literal)) {
-        dissect_generation(child, pinfo, tree, ctx->carrier);
-      }
+      // the wrapper belongs to the session its payload names, when the URI does not
+      sio_track_eio(wt, tvb, pinfo, c, c.session ? c.session : learned, 0, 0xFF);
       break;
     }
     case BodyKind::form: {

@@ -5,7 +5,8 @@ import unittest
 
 from siotshark import Tshark, field
 
-MODERN = ["m2_default", "m2_polling", "m4_default", "m4_deflate", "m4_polling", "m5_python"]
+MODERN = ["m2_default", "m2_polling", "m4_default", "m4_deflate", "m4_polling", "m5_python", "m4_jsonp",
+          "m2_browser_polling"]
 ALL = ["v0_websocket", "v0_xhr_polling", "v0_jsonp_polling"] + MODERN
 
 

@@ -20,7 +20,7 @@ SIO_TYPES = {4: ["connect", "disconnect", "event", "ack", "error", "binary_event
              5: ["connect", "disconnect", "event", "ack", "connect_error", "binary_event", "binary_ack"]}
 CAPTURES = {  # name: (Engine.IO version, Socket.IO protocol)
     "m2_default": (3, 4), "m2_polling": (3, 4), "m4_default": (4, 5), "m4_deflate": (4, 5),
-    "m4_polling": (4, 5), "m5_python": (4, 5),
+    "m4_polling": (4, 5), "m5_python": (4, 5), "m4_jsonp": (3, 4), "m2_browser_polling": (3, 4),
 }
 
 
@@ -118,6 +118,9 @@ class ModernTruth(unittest.TestCase):
             for proto, fields, parent in items:
                 if field(fields, "eio.malformed") is not None or field(fields, "sio.malformed") is not None:
                     malformed.append((frame, fields))
+                if field(fields, "sio.jsonp.callback") is not None:
+                    self.assertEqual(proto, "eio", frame)  # the JSONP wrapper is Engine.IO's
+                    continue
                 if proto == "eio":
                     if field(fields, "eio.post_reply") is not None:
                         continue
@@ -201,6 +204,12 @@ class ModernTruth(unittest.TestCase):
 
     def test_m5_python(self):
         self.check("m5_python")
+
+    def test_m4_jsonp(self):
+        self.check("m4_jsonp")
+
+    def test_m2_browser_polling(self):
+        self.check("m2_browser_polling")
 
 
 if __name__ == "__main__":
