@@ -1,0 +1,229 @@
+'use strict';
+// Ground-truth recorder for engine.io 3.x (socket.io 2.x) and engine.io 6.x
+// (socket.io 4.x) servers.
+//
+// Engine.IO level: hooks the server's transports where packets really meet the
+// wire:
+//   s2c  Transport#send(packets)  (polling: the one HTTP response body; a
+//        close packet that Polling#send appends itself is included;
+//        websocket: one frame per packet). Logged only while the HTTP
+//        response / the WebSocket is still open.
+//   c2s  Polling#onData(payload)  (POST body; JSONP form already unwrapped)
+//        and Transport#onData(frame) (websocket), decoded here with the
+//        transport's own engine.io parser.
+// This sees the handshake "open" packet, the probe ping/pong, upgrade and
+// noop packets too (they bypass the socket's packet/packetCreate events).
+//
+// Socket.IO level: every Engine.IO "message" packet (text or binary
+// attachment) of a connection is fed, per direction, into a Decoder of the
+// server's own socket.io-parser; each decoded packet is logged right after the
+// Engine.IO line that completed it.
+//
+// Must be installed before the server handles any request.
+
+const fs = require('fs');
+
+function toJsonable(v) {
+  if (Buffer.isBuffer(v)) return { base64: v.toString('base64') };
+  if (v instanceof ArrayBuffer) return { base64: Buffer.from(v).toString('base64') };
+  if (ArrayBuffer.isView(v)) {
+    return { base64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+  }
+  if (Array.isArray(v)) return v.map(toJsonable);
+  if (v && typeof v === 'object') {
+    const o = {};
+    for (const k of Object.keys(v)) o[k] = toJsonable(v[k]);
+    return o;
+  }
+  return v;
+}
+
+/**
+ * opts:
+ *   Transport, Polling, WebSocket : transport classes/constructors
+ *   Socket                        : engine.io Socket class/constructor
+ *   eio3Parser                    : engine.io-parser 2.x (engine.io 3 only;
+ *                                   engine.io 6 transports carry .parser)
+ *   sioParser                     : the server's socket.io-parser module
+ */
+function install(opts) {
+  const records = [];
+  const { sioParser } = opts;
+  let nextConn = 0;
+
+  function newState() {
+    const st = { conn: nextConn++, dec: {} };
+    for (const dir of ['c2s', 's2c']) {
+      const d = new sioParser.Decoder();
+      const slot = { decoder: d, header: null };
+      d.on('decoded', (p) => {
+        // socket.io-parser 4.x turns a reconstructed BINARY_EVENT/BINARY_ACK
+        // into EVENT/ACK and drops "attachments"; keep the header's values
+        const out = { type: slot.header ? slot.header.type : p.type, nsp: p.nsp };
+        if (p.id !== undefined && p.id !== null && !Number.isNaN(p.id)) out.id = p.id;
+        if (p.data !== undefined) out.data = toJsonable(p.data);
+        if (slot.header) out.attachments = slot.header.attachments;
+        slot.header = null;
+        records.push({ dir, sio: out });
+      });
+      st.dec[dir] = slot;
+    }
+    return st;
+  }
+
+  function stateOf(transport) {
+    if (!transport.__truthState) transport.__truthState = newState();
+    return transport.__truthState;
+  }
+
+  function feedSio(transport, dir, data) {
+    const slot = stateOf(transport).dec[dir];
+    if (typeof data === 'string') {
+      const m = /^([56])(\d+)-/.exec(data);
+      slot.header = m ? { type: Number(m[1]), attachments: Number(m[2]) } : null;
+    } else if (!Buffer.isBuffer(data)) {
+      data = Buffer.from(data instanceof ArrayBuffer ? data : data.buffer);
+    }
+    try {
+      slot.decoder.add(data);
+    } catch (e) {
+      records.push({ dir, sio_error: String(e && e.message || e) });
+    }
+  }
+
+  const isBinary = (d) => Buffer.isBuffer(d) || d instanceof ArrayBuffer || ArrayBuffer.isView(d);
+
+  function logEio(transport, dir, packet) {
+    const eio = { type: packet.type };
+    if (packet.data !== undefined && packet.data !== null && typeof packet.data !== 'string' &&
+        !isBinary(packet.data)) {
+      // the encoders write String(data) (socket.io 2.x hands the handshake's
+      // initial CONNECT packet over as the array ['0'])
+      packet = { type: packet.type, data: String(packet.data) };
+    }
+    if (packet.data !== undefined && packet.data !== null) {
+      eio.data = typeof packet.data === 'string' ? packet.data : toJsonable(packet.data);
+    }
+    records.push({ dir, eio, transport: transport.name });
+    if (packet.type === 'message' && packet.data !== undefined && packet.data !== null) {
+      feedSio(transport, dir, packet.data);
+    }
+  }
+
+  function parserOf(transport) {
+    return transport.parser || opts.eio3Parser;
+  }
+
+  // ---- connection <-> transport association ----------------------------
+  const SP = opts.Socket.prototype;
+  const origSetTransport = SP.setTransport;
+  SP.setTransport = function (transport) {
+    if (!this.__truthState) this.__truthState = transport.__truthState || newState();
+    transport.__truthState = this.__truthState;
+    return origSetTransport.apply(this, arguments);
+  };
+  for (const name of ['maybeUpgrade', '_maybeUpgrade']) {
+    if (typeof SP[name] !== 'function') continue;
+    const orig = SP[name];
+    SP[name] = function (transport) {
+      if (!this.__truthState) this.__truthState = newState();
+      transport.__truthState = this.__truthState;
+      return orig.apply(this, arguments);
+    };
+  }
+
+  // ---- c2s ---------------------------------------------------------------
+  const TP = opts.Transport.prototype;
+  const origOnData = TP.onData;
+  TP.onData = function (data) {          // websocket frames
+    const p = parserOf(this).decodePacket(data);
+    logEio(this, 'c2s', p);
+    return origOnData.apply(this, arguments);
+  };
+
+  const PP = opts.Polling.prototype;
+  const origPollOnData = PP.onData;
+  PP.onData = function (data) {          // polling POST bodies
+    const parser = parserOf(this);
+    const packets = [];
+    if (this.protocol === 4) {
+      packets.push(...parser.decodePayload(data));
+    } else {
+      parser.decodePayload(data, (p) => { packets.push(p); });
+    }
+    for (const p of packets) logEio(this, 'c2s', p);
+    return origPollOnData.apply(this, arguments);
+  };
+
+  // ---- s2c ---------------------------------------------------------------
+  const origPollSend = PP.send;
+  PP.send = function (packets) {
+    const res = this.res;
+    const alive = res && !res.writableEnded && !res.destroyed &&
+      res.socket && !res.socket.destroyed;
+    if (alive) {
+      const all = packets.slice();
+      if (this.shouldClose) all.push({ type: 'close' }); // appended by send()
+      for (const p of all) logEio(this, 's2c', p);
+    } else {
+      records.push({ note: 'polling send without a live response (not on the wire)',
+        types: packets.map((p) => p.type) });
+    }
+    return origPollSend.apply(this, arguments);
+  };
+
+  const WP = opts.WebSocket.prototype;
+  const origWsSend = WP.send;
+  WP.send = function (packets) {
+    if (this.socket && this.socket.readyState === 1) {
+      for (const p of packets) logEio(this, 's2c', p);
+    } else {
+      records.push({ note: 'websocket send on a closed socket (not on the wire)',
+        types: packets.map((p) => p.type) });
+    }
+    return origWsSend.apply(this, arguments);
+  };
+
+  return {
+    records,
+    write(path) {
+      fs.writeFileSync(path, records.filter((r) => !r.note)
+        .map((r) => JSON.stringify(r)).join('\n') + '\n');
+    },
+    notes() { return records.filter((r) => r.note || r.sio_error); }
+  };
+}
+
+// Convenience loaders for the two server generations of this project.
+exports.installSio2 = function () {
+  const base = require.resolve('sio2');
+  const req = (m) => require(require.resolve(m, { paths: [base] }));
+  const eioMain = require.resolve('engine.io', { paths: [base] });
+  const eioReq = (m) => require(require.resolve(m, { paths: [eioMain] }));
+  const path = require('path');
+  const eioDir = path.dirname(eioMain);
+  return install({
+    Transport: require(path.join(eioDir, 'transport.js')),
+    Polling: require(path.join(eioDir, 'transports/polling.js')),
+    WebSocket: require(path.join(eioDir, 'transports/websocket.js')),
+    Socket: require(path.join(eioDir, 'socket.js')),
+    eio3Parser: eioReq('engine.io-parser'),
+    sioParser: req('socket.io-parser')
+  });
+};
+
+exports.installSio4 = function () {
+  const path = require('path');
+  const base = require.resolve('sio4');
+  const eioMain = require.resolve('engine.io', { paths: [base] });
+  const eioDir = path.dirname(eioMain);   // .../engine.io/build
+  return install({
+    Transport: require(path.join(eioDir, 'transport.js')).Transport,
+    Polling: require(path.join(eioDir, 'transports/polling.js')).Polling,
+    WebSocket: require(path.join(eioDir, 'transports/websocket.js')).WebSocket,
+    Socket: require(path.join(eioDir, 'socket.js')).Socket,
+    sioParser: require(require.resolve('socket.io-parser', { paths: [base] }))
+  });
+};
+
+exports.toJsonable = toJsonable;

@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# Regenerate the modern Socket.IO test captures (socket.io 2.x / 4.x and
+# python-socketio 5) from real peers talking over loopback.
+#
+#   captures/regenerate_modern.sh                       # all captures
+#   captures/regenerate_modern.sh m4_default m2_polling # only some
+#
+# Needs root (or capture rights on "lo") and access to the Debian archive and
+# the npm registry for the one-time installs. Every scenario stops by itself
+# (well under 30 s); the script exits non-zero on any failure and checks every
+# capture against its ground truth with verify_truth_modern.py.
+set -euo pipefail
+
+cd "$(dirname "$0")"            # captures/
+export LC_ALL=C.UTF-8
+
+DEB_PY=/usr/bin/python3      # Debian's interpreter, which python3-socketio is for
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ------------------------------------------------------------------ installs
+install_deps() {
+  local pkgs=() want_python=$1 want_browser=$2
+  command -v dumpcap  >/dev/null 2>&1 || pkgs+=(tshark)
+  command -v tshark   >/dev/null 2>&1 || pkgs+=(tshark)
+  command -v node     >/dev/null 2>&1 || pkgs+=(nodejs)
+  command -v npm      >/dev/null 2>&1 || pkgs+=(npm)
+  command -v python3  >/dev/null 2>&1 || pkgs+=(python3)
+  command -v timeout  >/dev/null 2>&1 || pkgs+=(coreutils)
+  command -v setsid   >/dev/null 2>&1 || pkgs+=(util-linux)
+  if ((want_browser)); then
+    command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
+  fi
+  if ((want_python)); then
+    # python-socketio 5.7 (Socket.IO protocol 5 / Engine.IO 4) on aiohttp,
+    # for Debian's own interpreter (a python3 earlier in PATH may be another)
+    "$DEB_PY" -c 'import socketio, engineio, aiohttp' >/dev/null 2>&1 \
+      || pkgs+=(python3 python3-socketio python3-engineio python3-aiohttp)
+  fi
+  if ((${#pkgs[@]})); then
+    log "apt-get install ${pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y --no-install-recommends "${pkgs[@]}" \
+      || { apt-get update && apt-get install -y --no-install-recommends "${pkgs[@]}"; }
+  fi
+  log "npm ci (captures/gen_modern)"
+  (cd gen_modern && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
+# ------------------------------------------------------------------ helpers
+TMP=$(mktemp -d)
+BG_PIDS=()
+cleanup() {
+  local p
+  for p in "${BG_PIDS[@]:-}"; do
+    [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null || true
+  done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait for the server's "listening on" line (probing the port would put an
+# extra TCP connection into the capture)
+wait_listen() {   # logfile timeout_s
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    grep -q "listening on" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+wait_pid() {      # pid timeout_s  -> exit status of pid, 124 on timeout
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    kill -0 "$1" 2>/dev/null || { wait "$1"; return $?; }
+    sleep 0.1
+  done
+  return 124
+}
+
+DUMPCAP_PID=
+start_capture() { # port out.pcapng
+  rm -f "$2"
+  dumpcap -q -i lo -f "tcp port $1" -w "$2" 2>"$TMP/dumpcap.log" &
+  DUMPCAP_PID=$!
+  BG_PIDS+=("$DUMPCAP_PID")
+  local i
+  for ((i = 0; i < 100; i++)); do
+    if [[ -s "$2" ]] && grep -q "Capturing on" "$TMP/dumpcap.log"; then
+      sleep 1          # let the capture settle before any traffic
+      return 0
+    fi
+    kill -0 "$DUMPCAP_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$TMP/dumpcap.log" >&2
+  die "dumpcap did not start"
+}
+
+stop_capture() {
+  sleep 0.5            # let the last segments (FIN/ACK) be captured
+  kill -INT "$DUMPCAP_PID"
+  wait "$DUMPCAP_PID" || die "dumpcap exited with status $?"
+  grep -q "Packets captured" "$TMP/dumpcap.log" || { cat "$TMP/dumpcap.log" >&2; die "dumpcap log incomplete"; }
+  sed -n 's/^/    dumpcap: /p' "$TMP/dumpcap.log" | grep -v "Capturing on\|^    dumpcap: File:" >&2 || true
+}
+
+publish() {       # move a finished capture + truth into captures/
+  mv "$TMP/$1.pcapng" "$1.pcapng"
+  mv "$TMP/$1.truth.jsonl" "$1.truth.jsonl"
+  chmod 644 "$1.pcapng" "$1.truth.jsonl"
+}
+
+start_server() {  # name cmd...   (sets SRV)
+  local name=$1; shift
+  timeout 30 "$@" >"$TMP/$name.server.log" 2>&1 &
+  SRV=$!
+  BG_PIDS+=("$SRV")
+  wait_listen "$TMP/$name.server.log" 10 || { cat "$TMP/$name.server.log" >&2; die "server for $name did not listen"; }
+}
+
+# ------------------------------------------------------------------ scenarios
+# node server + node client: name port gen mode [flags...]
+run_node() {
+  local name=$1 port=$2 gen=$3 mode=$4 rc=0 src=0
+  shift 4
+  port_free "$port" || die "port $port busy"
+  start_capture "$port" "$TMP/$name.pcapng"
+  start_server "$name" node gen_modern/server.js "$gen" "$mode" "$port" "$TMP/$name.truth.jsonl" "$@"
+  timeout 30 node gen_modern/client.js "$gen" "$mode" "$port" "$@" >"$TMP/$name.client.log" 2>&1 || rc=$?
+  wait_pid "$SRV" 30 || src=$?
+  stop_capture
+  if ((rc != 0 || src != 0)); then
+    cat "$TMP/$name.server.log" "$TMP/$name.client.log" >&2
+    die "$name: client status $rc, server status $src"
+  fi
+  grep -h "volatile\|recorder note" "$TMP/$name.client.log" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
+  publish "$name"
+}
+
+# python-socketio server + python-socketio client (aiohttp): name port
+run_python() {
+  local name=$1 port=$2 rc=0 src=0
+  port_free "$port" || die "port $port busy"
+  start_capture "$port" "$TMP/$name.pcapng"
+  start_server "$name" "$DEB_PY" gen_modern/py_server.py "$port" "$TMP/$name.truth.jsonl"
+  timeout 30 "$DEB_PY" gen_modern/py_client.py "$port" >"$TMP/$name.client.log" 2>&1 || rc=$?
+  wait_pid "$SRV" 30 || src=$?
+  stop_capture
+  if ((rc != 0 || src != 0)); then
+    cat "$TMP/$name.server.log" "$TMP/$name.client.log" >&2
+    die "$name: client status $rc, server status $src"
+  fi
+  publish "$name"
+}
+
+# node server + socket.io-client 2.x bundle in headless Chromium:
+# name port gen mode [flags...]   (the server serves the page)
+run_browser() {
+  local name=$1 port=$2 gen=$3 mode=$4 src=0
+  shift 4
+  port_free "$port" || die "port $port busy"
+  start_capture "$port" "$TMP/$name.pcapng"
+  start_server "$name" node gen_modern/server.js "$gen" "$mode" "$port" "$TMP/$name.truth.jsonl" browser "$@"
+  local profile="$TMP/chromium-profile"
+  rm -rf "$profile"; mkdir -p "$profile"
+  # own session/process group so the whole browser can be stopped by its id
+  setsid chromium --headless --no-sandbox --disable-gpu --disable-quic \
+    --no-first-run --disable-background-networking --disable-component-update \
+    --disable-sync --disable-extensions --disable-default-apps \
+    --user-data-dir="$profile" "http://127.0.0.1:$port/" \
+    >"$TMP/$name.chromium.log" 2>&1 &
+  local chr=$!
+  BG_PIDS+=("$chr")
+  wait_pid "$SRV" 30 || src=$?
+  kill -TERM -- "-$chr" 2>/dev/null || true
+  wait_pid "$chr" 10 || { kill -KILL -- "-$chr" 2>/dev/null || true; wait "$chr" 2>/dev/null || true; }
+  stop_capture
+  if ((src != 0)); then
+    cat "$TMP/$name.server.log" >&2
+    grep -v "dbus\|Fontconfig" "$TMP/$name.chromium.log" | tail -20 >&2 || true
+    die "$name: server status $src"
+  fi
+  grep -h "volatile\|recorder note" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
+  publish "$name"
+}
+
+declare -A PORT=(
+  [m2_default]=18421 [m2_polling]=18422
+  [m4_default]=18423 [m4_deflate]=18424 [m4_polling]=18425
+  [m5_python]=18426 [m4_jsonp]=18427 [m2_browser_polling]=18428
+)
+ALL=(m2_default m2_polling m4_default m4_deflate m4_polling m5_python m4_jsonp m2_browser_polling)
+
+generate() {
+  local n=$1 p=${PORT[$1]:-}
+  case "$n" in
+    m2_default)  run_node "$n" "$p" 2 default ;;
+    m2_polling)  run_node "$n" "$p" 2 polling ;;
+    m4_default)  run_node "$n" "$p" 4 default ;;
+    m4_deflate)  run_node "$n" "$p" 4 websocket deflate ;;
+    m4_polling)  run_node "$n" "$p" 4 polling ;;
+    m5_python)   run_python "$n" "$p" ;;
+    m4_jsonp)    run_browser "$n" "$p" 4 polling jsonp ;;
+    m2_browser_polling) run_browser "$n" "$p" 2 polling ;;
+    *) die "unknown capture $n" ;;
+  esac
+}
+
+# ------------------------------------------------------------------ main
+NAMES=("$@")
+((${#NAMES[@]})) || NAMES=("${ALL[@]}")
+want_python=0 want_browser=0
+for n in "${NAMES[@]}"; do
+  [[ -n "${PORT[$n]:-}" ]] || die "unknown capture $n (known: ${ALL[*]})"
+  [[ $n == m5_python ]] && want_python=1
+  [[ $n == m4_jsonp || $n == m2_browser_polling ]] && want_browser=1
+done
+
+install_deps "$want_python" "$want_browser"
+for n in "${NAMES[@]}"; do
+  log "capturing $n (port ${PORT[$n]})"
+  generate "$n"
+done
+
+log "verifying ground truth against the captures"
+for n in "${NAMES[@]}"; do
+  python3 verify_truth_modern.py "$n.pcapng" "$n.truth.jsonl" "${PORT[$n]}"
+done
+ls -l "${NAMES[@]/%/.pcapng}" >&2
+log "done"

@@ -1,0 +1,520 @@
+#!/usr/bin/env python3
+"""Check a Socket.IO 2.x/3.x/4.x (Engine.IO 3/4) capture against its ground truth.
+
+usage: verify_truth_modern.py <capture.pcapng> <truth.jsonl> <server-port>
+       verify_truth_modern.py --counts <truth.jsonl>...   (packet counts only)
+
+Extracts every Engine.IO packet that is on the wire using only stock tshark
+(PDML: raw bytes of http.file_data, websocket.payload.text and, for binary
+WebSocket frames, the data dissector's data.data; all unmasked, and inflated
+when permessage-deflate is on), then compares the multiset of
+(direction, transport, Engine.IO type, data) with the truth file's "eio"
+lines. It then decodes the Engine.IO message packets of each connection and
+direction in wire order with a Socket.IO packet decoder (types, namespace, ack
+id, binary attachment count, JSON data with placeholders replaced by the
+attachments) and compares the multiset with the truth file's "sio" lines.
+
+Wire formats handled:
+  polling, EIO=3  text payload   <len>:<packet>...   (len in UTF-16 code units)
+                                 binary as  b<type><base64>
+                  binary payload (application/octet-stream, XHR2):
+                                 <0|1><len digits as bytes><0xFF><data>...
+                                 (0 = UTF-8 string packet, 1 = binary packet
+                                 whose first byte is the packet type)
+                  JSONP          GET  ___eio[N]("<JSON string>");
+                                 POST d=<urlencoded>, "\\\\n" unescaped like
+                                 the server does
+  polling, EIO=4  text payload   packets separated by \\x1e, binary as b<base64>
+  websocket       one packet per frame; text: <type><data>; binary: EIO=3 a
+                  leading type byte, EIO=4 the whole frame is a message
+Python 3 stdlib only.
+"""
+import base64
+import collections
+import json
+import re
+import subprocess
+import sys
+import urllib.parse
+import xml.etree.ElementTree as ET
+
+EIO_TYPES = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop']
+JSONP_BODY = re.compile(r'^___eio\[(\d*)\]\((.*)\);$', re.S)
+
+
+class WireError(Exception):
+    pass
+
+
+# ------------------------------------------------------------ Engine.IO
+def b64(data):
+    return base64.b64encode(data).decode('ascii')
+
+
+def packet_from_string(s, eio):
+    """One Engine.IO packet in string form -> (type, data)."""
+    if s == '':
+        raise WireError('empty packet')
+    if s[0] == 'b':
+        if eio == 3:
+            return EIO_TYPES[int(s[1])], ('b', b64(base64.b64decode(s[2:])))
+        return 'message', ('b', b64(base64.b64decode(s[1:])))
+    t = int(s[0])
+    if t >= len(EIO_TYPES):
+        raise WireError('bad packet type %r' % s[:10])
+    return EIO_TYPES[t], (('s', s[1:]) if len(s) > 1 else None)
+
+
+def packet_from_binary(data, eio):
+    if eio == 3:
+        return EIO_TYPES[data[0]], (('b', b64(data[1:])) if len(data) > 1 else None)
+    return 'message', ('b', b64(data))
+
+
+def split_eio3_text(data):
+    """<len>:<packet>... with len counted in UTF-16 code units."""
+    units = data.encode('utf-16-le', 'surrogatepass')
+    n = len(units) // 2
+    out = []
+    i = 0
+    while i < n:
+        j = i
+        while j < n and units[2 * j:2 * j + 2] != b':\x00':
+            j += 1
+        if j == n:
+            raise WireError('EIO3 payload without ":" near unit %d' % i)
+        length = units[2 * i:2 * j].decode('utf-16-le')
+        if not length.isdigit():
+            raise WireError('EIO3 payload bad length %r' % length)
+        ln = int(length)
+        start = j + 1
+        if start + ln > n:
+            raise WireError('EIO3 payload frame overruns data')
+        out.append(units[2 * start:2 * (start + ln)].decode('utf-16-le', 'surrogatepass'))
+        i = start + ln
+    return out
+
+
+def split_eio3_binary(data):
+    """XHR2 binary payload -> list of str or bytes packets."""
+    out = []
+    i = 0
+    while i < len(data):
+        is_string = data[i] == 0
+        if data[i] not in (0, 1):
+            raise WireError('EIO3 binary payload: bad marker %d' % data[i])
+        j = i + 1
+        digits = ''
+        while data[j] != 0xFF:
+            if data[j] > 9:
+                raise WireError('EIO3 binary payload: bad length digit')
+            digits += str(data[j])
+            j += 1
+        ln = int(digits)
+        chunk = data[j + 1:j + 1 + ln]
+        if len(chunk) != ln:
+            raise WireError('EIO3 binary payload frame overruns data')
+        out.append(chunk.decode('utf-8') if is_string else chunk)
+        i = j + 1 + ln
+    return out
+
+
+def decode_payload(body, ctype, eio, notes, label):
+    """HTTP polling body -> list of (type, data)."""
+    if ctype and ctype.startswith('application/octet-stream'):
+        if eio != 3:
+            raise WireError('binary polling body with EIO=4')
+        notes['%s: XHR2 binary payload (0x00/0x01 + length digits + 0xFF)' % label] += 1
+        out = []
+        for item in split_eio3_binary(body):
+            if isinstance(item, str):
+                out.append(packet_from_string(item, 3))
+            else:
+                out.append(packet_from_binary(item, 3))
+        return out
+    text = body.decode('utf-8')
+    if eio == 3:
+        parts = split_eio3_text(text)
+    else:
+        parts = text.split('\x1e')
+    if len(parts) > 1:
+        notes['%s: payload with several packets' % label] += 1
+    out = [packet_from_string(p, eio) for p in parts]
+    if any(d and d[0] == 'b' for _, d in out):
+        notes['%s: base64 binary packet (%s) in a text payload'
+              % (label, 'b<type><base64>' if eio == 3 else 'b<base64>')] += 1
+    return out
+
+
+def jsonp_post_unwrap(body):
+    form = urllib.parse.parse_qs(body.decode('utf-8'), keep_blank_values=True)
+    data = form['d'][0]
+    data = re.sub(r'(\\)?\\n', lambda m: m.group(0) if m.group(1) else '\n', data)
+    return data.replace('\\\\n', '\\n').encode('utf-8')
+
+
+# ------------------------------------------------------------ tshark
+def run_tshark(pcap, port):
+    cmd = ['tshark', '-n', '-r', pcap,
+           '-d', 'tcp.port==%d,http' % port,
+           '-o', 'tcp.desegment_tcp_streams:TRUE',
+           '-o', 'http.desegment_headers:TRUE',
+           '-o', 'http.desegment_body:TRUE',
+           '-o', 'http.dechunk_body:TRUE',
+           '-o', 'http.decompress_body:TRUE',
+           '-T', 'pdml']
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        sys.exit('tshark failed: ' + p.stderr.decode(errors='replace'))
+    return p.stdout
+
+
+def hexval(f):
+    return bytes.fromhex(f.get('value') or '')
+
+
+def extract_wire(pcap, port):
+    """-> list of (frame, sid, dir, transport, type, data), notes."""
+    root = ET.fromstring(run_tshark(pcap, port))
+    wire = []
+    notes = collections.Counter()
+    requests = {}          # frame -> dict(method, query, path)
+    ws_streams = {}        # tcp.stream -> (eio, sid)
+    for pkt in root.iter('packet'):
+        protos = pkt.findall('proto')
+        top = {}
+        for proto in protos:
+            if proto.get('name') in ('frame', 'tcp'):
+                for f in proto.iter('field'):
+                    top.setdefault(f.get('name'), f.get('show'))
+        frame = int(top['frame.number'])
+        stream = top.get('tcp.stream')
+        direction = 'c2s' if int(top.get('tcp.dstport', 0)) == port else 's2c'
+        for k, proto in enumerate(protos):
+            name = proto.get('name')
+            if name == 'http':
+                handle_http(proto, frame, stream, direction, requests, ws_streams, wire, notes)
+            elif name == 'websocket':
+                handle_ws(protos, k, frame, stream, direction, ws_streams, wire, notes)
+    return wire, notes
+
+
+def handle_http(proto, frame, stream, direction, requests, ws_streams, wire, notes):
+    fields = collections.defaultdict(list)
+    body = None
+    for f in proto.iter('field'):
+        n = f.get('name')
+        if n == 'http.file_data':
+            body = hexval(f)
+        else:
+            fields[n].append(f.get('show'))
+    get = lambda n: fields[n][0] if fields[n] else None
+    method = get('http.request.method')
+    ctype = get('http.content_type')
+    if method:
+        uri = get('http.request.uri')
+        u = urllib.parse.urlsplit(uri)
+        query = dict(urllib.parse.parse_qsl(u.query, keep_blank_values=True))
+        requests[frame] = dict(method=method, path=u.path, query=query)
+        if not u.path.startswith('/socket.io/'):
+            notes['other request: %s %s' % (method, u.path)] += 1
+            return
+        eio = int(query.get('EIO', '3'))
+        transport = query.get('transport')
+        sid = query.get('sid')
+        if transport == 'websocket':
+            ws_streams[stream] = (eio, sid)
+            ext = get('http.sec_websocket_extensions')
+            notes['websocket upgrade request EIO=%d (extensions: %s)' % (eio, ext)] += 1
+            return
+        if method == 'POST':
+            label = 'POST EIO=%d%s' % (eio, ' jsonp' if 'j' in query else '')
+            notes['%s request content-type: %s' % (label, ctype)] += 1
+            data = body or b''
+            if 'j' in query:
+                data = jsonp_post_unwrap(data)
+                ctype = 'text/plain'
+            for t, d in decode_payload(data, ctype, eio, notes, label):
+                wire.append((frame, sid, direction, 'polling', t, d))
+        return
+    resp_uri = get('http.response_for.uri')
+    if not resp_uri:
+        return
+    code = get('http.response.code')
+    req_in = get('http.request_in')
+    req = requests.get(int(req_in)) if req_in else None
+    if req is None:
+        raise WireError('frame %d: response without its request' % frame)
+    if not req['path'].startswith('/socket.io/'):
+        return
+    query = req['query']
+    eio = int(query.get('EIO', '3'))
+    if query.get('transport') == 'websocket':
+        notes['websocket upgrade response %s (extensions: %s)'
+              % (code, get('http.sec_websocket_extensions'))] += 1
+        return
+    jsonp = 'j' in query
+    label = '%s EIO=%d%s' % (req['method'], eio, ' jsonp' if jsonp else '')
+    enc = get('http.content_encoding')
+    if code != '200':
+        notes['%s response %s' % (label, code)] += 1
+        return
+    if req['method'] == 'POST':
+        notes['%s response body %r content-type: %s' % (label, (body or b'').decode(), ctype)] += 1
+        return
+    notes['%s response content-type: %s%s' % (label, ctype,
+                                               ', content-encoding: %s' % enc if enc else '')] += 1
+    data = body or b''
+    if jsonp:
+        m = JSONP_BODY.match(data.decode('utf-8'))
+        if not m:
+            raise WireError('frame %d: bad JSONP body %r' % (frame, data[:80]))
+        data = json.loads(m.group(2)).encode('utf-8')
+        ctype = 'text/plain'
+    sid = query.get('sid')
+    packets = decode_payload(data, ctype, eio, notes, label)
+    if sid is None:   # handshake: the open packet names the session
+        for t, d in packets:
+            if t == 'open':
+                sid = json.loads(d[1])['sid']
+                notes['handshake response (%s): %d packet(s)' % (label, len(packets))] += 1
+    for t, d in packets:
+        wire.append((frame, sid, direction, 'polling', t, d))
+
+
+def handle_ws(protos, k, frame, stream, direction, ws_streams, wire, notes):
+    proto = protos[k]
+    opcode = text = None
+    rsv = None
+    masked = None
+    for f in proto.iter('field'):
+        n = f.get('name')
+        if n == 'websocket.opcode':
+            opcode = int(f.get('show'))
+        elif n == 'websocket.payload.text':
+            text = hexval(f).decode('utf-8')
+        elif n == 'websocket.rsv':
+            rsv = int(f.get('show'), 16)
+        elif n == 'websocket.mask':
+            masked = f.get('show') == '1'
+    if stream not in ws_streams:
+        raise WireError('frame %d: websocket frame on an unknown stream' % frame)
+    eio, sid = ws_streams[stream]
+    comp = ' compressed' if rsv and rsv & 4 else ''
+    if opcode == 1:
+        if text is None:
+            raise WireError('frame %d: text frame without websocket.payload.text' % frame)
+        notes['websocket %s text frames%s%s' % (direction, comp, ' masked' if masked else '')] += 1
+        t, d = packet_from_string(text, eio)
+        if d and d[0] == 'b':
+            notes['websocket base64 binary packet in a text frame'] += 1
+        wire.append((frame, sid, direction, 'websocket', t, d))
+    elif opcode == 2:
+        data = None
+        # the binary payload is handed to the data dissector: next protos
+        for nxt in protos[k + 1:]:
+            if nxt.get('name') == 'websocket':
+                break
+            for f in nxt.iter('field'):
+                if f.get('name') == 'data.data':
+                    data = hexval(f)
+                    break
+            if data is not None:
+                break
+        if data is None:
+            raise WireError('frame %d: binary frame without data.data' % frame)
+        lead = ' (leading type byte 0x%02x)' % data[0] if eio == 3 else ''
+        notes['websocket %s binary frames%s%s' % (direction, comp, lead)] += 1
+        t, d = packet_from_binary(data, eio)
+        wire.append((frame, sid, direction, 'websocket', t, d))
+    else:
+        notes['websocket %s opcode %s frames' % (direction, opcode)] += 1
+
+
+# ------------------------------------------------------------ Socket.IO
+class SioDecoder:
+    """socket.io-parser (protocol 4 and 5) decoder over Engine.IO messages."""
+
+    def __init__(self):
+        self.pending = None
+        self.buffers = []
+
+    def add(self, d):
+        """d = ('s', str) or ('b', base64) -> decoded packet dict or None."""
+        if d is None:
+            raise WireError('message packet without data')
+        if d[0] == 'b':
+            if self.pending is None:
+                raise WireError('binary attachment without a pending packet')
+            self.buffers.append(d[1])
+            if len(self.buffers) == self.pending['attachments']:
+                p = self.pending
+                p['data'] = self.reconstruct(p.get('data'))
+                self.pending = None
+                self.buffers = []
+                return p
+            return None
+        if self.pending is not None:
+            raise WireError('got a string while reconstructing a binary packet')
+        p = self.decode_string(d[1])
+        if p['type'] in (5, 6) and p['attachments'] > 0:
+            self.pending = p
+            return None
+        return p
+
+    @staticmethod
+    def decode_string(s):
+        i = 0
+        p = {'type': int(s[0])}
+        if p['type'] in (5, 6):
+            j = s.index('-', 1)
+            p['attachments'] = int(s[1:j])
+            i = j
+        if i + 1 < len(s) and s[i + 1] == '/':
+            j = s.find(',', i + 1)
+            if j < 0:
+                j = len(s)
+            p['nsp'] = s[i + 1:j]
+            i = j
+        else:
+            p['nsp'] = '/'
+        m = re.match(r'\d+', s[i + 1:])
+        if m:
+            p['id'] = int(m.group(0))
+            i += len(m.group(0))
+        rest = s[i + 1:]
+        if rest:
+            p['data'] = json.loads(rest)
+        return p
+
+    def reconstruct(self, v):
+        if isinstance(v, dict):
+            if v.get('_placeholder') is True and isinstance(v.get('num'), int):
+                return {'base64': self.buffers[v['num']]}
+            return {k: self.reconstruct(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [self.reconstruct(x) for x in v]
+        return v
+
+
+def canon(obj):
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False)
+
+
+def sio_from_wire(wire):
+    decoders = {}
+    out = []
+    for frame, sid, d, transport, t, data in wire:
+        if t != 'message':
+            continue
+        dec = decoders.setdefault((sid, d), SioDecoder())
+        p = dec.add(data)
+        if p is not None:
+            out.append((d, canon(p)))
+    for (sid, d), dec in decoders.items():
+        if dec.pending is not None:
+            raise WireError('%s %s: binary packet still waiting for attachments' % (sid, d))
+    return out
+
+
+# ------------------------------------------------------------ truth
+def load_truth(path):
+    eio, sio, errors = [], [], []
+    with open(path, encoding='utf-8') as fh:
+        for ln, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            if rec.get('dir') not in ('c2s', 's2c'):
+                errors.append('truth line %d: bad dir' % ln)
+                continue
+            if 'eio' in rec:
+                e = rec['eio']
+                if e['type'] not in EIO_TYPES:
+                    errors.append('truth line %d: bad eio type' % ln)
+                data = e.get('data')
+                if data is None or data == '':
+                    key = None
+                elif isinstance(data, str):
+                    key = ('s', data)
+                else:
+                    key = ('b', data['base64'])
+                if rec.get('transport') not in ('polling', 'websocket'):
+                    errors.append('truth line %d: bad transport' % ln)
+                eio.append((rec['dir'], rec.get('transport'), e['type'], key))
+            elif 'sio' in rec:
+                sio.append((rec['dir'], canon(rec['sio'])))
+            else:
+                errors.append('truth line %d: neither eio nor sio' % ln)
+    return eio, sio, errors
+
+
+def short(k):
+    s = repr(k)
+    return s if len(s) < 160 else s[:157] + '...'
+
+
+def compare(name, truth, wire, errors):
+    tc, wc = collections.Counter(truth), collections.Counter(wire)
+    for k in sorted(set(tc) | set(wc), key=repr):
+        if tc[k] != wc[k]:
+            errors.append('%s %s: truth x%d, wire x%d' % (name, short(k), tc[k], wc[k]))
+    for d in ('c2s', 's2c'):
+        t = [x for x in truth if x[0] == d]
+        w = [x for x in wire if x[0] == d]
+        if t != w and collections.Counter(t) == collections.Counter(w):
+            print('  note: %s %s order differs between truth and wire' % (name, d))
+
+
+SIO_TYPES = {0: 'CONNECT', 1: 'DISCONNECT', 2: 'EVENT', 3: 'ACK', 4: 'ERROR/CONNECT_ERROR',
+             5: 'BINARY_EVENT', 6: 'BINARY_ACK'}
+
+
+def counts(truth_path):
+    eio, sio, _ = load_truth(truth_path)
+    ec = collections.Counter((t + (' probe' if data == ('s', 'probe') else ''), tr, d)
+                             for d, tr, t, data in eio)
+    sc = collections.Counter((json.loads(p)['type'], d) for d, p in sio)
+    print('%s: %d Engine.IO packets, %d Socket.IO packets' % (truth_path, len(eio), len(sio)))
+    for t in [x for e in EIO_TYPES for x in (e, e + ' probe')]:
+        row = ['%s %s=%d' % (tr, d, ec[(t, tr, d)]) for tr in ('polling', 'websocket')
+               for d in ('c2s', 's2c') if ec[(t, tr, d)]]
+        if row:
+            print('  eio %-11s %s' % (t, ', '.join(row)))
+    for t in sorted(SIO_TYPES):
+        if sc[(t, 'c2s')] or sc[(t, 's2c')]:
+            print('  sio %d %-20s c2s=%d s2c=%d' % (t, SIO_TYPES[t], sc[(t, 'c2s')], sc[(t, 's2c')]))
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == '--counts':
+        for p in sys.argv[2:]:
+            counts(p)
+        return
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    pcap, truth_path, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    truth_eio, truth_sio, errors = load_truth(truth_path)
+    try:
+        wire, notes = extract_wire(pcap, port)
+        wire_sio = sio_from_wire(wire)
+    except (WireError, ValueError, KeyError, IndexError) as e:
+        print('FAIL %s: cannot read the wire: %s: %s' % (pcap, type(e).__name__, e))
+        sys.exit(1)
+    wire_eio = [(d, tr, t, data) for (_, _, d, tr, t, data) in wire]
+    compare('eio', truth_eio, wire_eio, errors)
+    compare('sio', truth_sio, wire_sio, errors)
+    sids = {sid for (_, sid, *_rest) in wire}
+    for k, v in sorted(notes.items()):
+        print('  wire: %s (x%d)' % (k, v))
+    if errors:
+        print('FAIL %s:' % pcap)
+        for e in errors:
+            print('  ' + e)
+        sys.exit(1)
+    print('OK   %s: %d Engine.IO + %d Socket.IO packets (%d connection(s)) match %s'
+          % (pcap, len(truth_eio), len(truth_sio), len(sids), truth_path))
+
+
+if __name__ == '__main__':
+    main()
