@@ -115,24 +115,9 @@ Fault split_payload_v3(std::string_view body, std::vector<Frame>& frames) {
       frames.push_back(f);
       return f.fault;
     }
-    ++pos;
-    if (f.declared == 0) {
-      f.fault = make_fault(Error::zero_length, f.length.off);
-      f.packet = make_span(pos, 0);
-      frames.push_back(f);
-      continue;
-    }
-    Fault uf;
-    size_t n = utf16_units_to_bytes(body, pos, f.declared, uf);
-    f.packet = make_span(pos, n);
-    if (uf) {
-      f.fault = uf.code == Error::length_past_end ? make_fault(Error::length_past_end, f.length.off) : uf;
-      if (uf.code != Error::length_past_end) f.packet = make_span(pos, body.size() - pos);
-      frames.push_back(f);
-      return f.fault;
-    }
+    pos = cut_utf16_packet(body, pos + 1, f);
     frames.push_back(f);
-    pos += n;
+    if (f.fault && f.fault.code != Error::zero_length) return f.fault;
   }
   return {};
 }

@@ -112,6 +112,24 @@ size_t utf16_units_to_bytes(std::string_view s, size_t pos, uint64_t units, Faul
   return i - pos;
 }
 
+size_t cut_utf16_packet(std::string_view body, size_t pos, CountedFrame& f) {
+  if (f.declared == 0) {
+    f.fault = make_fault(Error::zero_length, f.length.off);
+    f.packet = make_span(pos, 0);
+    return pos;
+  }
+  Fault uf;
+  size_t n = utf16_units_to_bytes(body, pos, f.declared, uf);
+  f.packet = make_span(pos, n);
+  if (uf) {
+    // A length past the end: the declared length, not any marker, is what
+    // counts, so the rest of the body belongs to this truncated frame.
+    f.fault = uf.code == Error::length_past_end ? make_fault(Error::length_past_end, f.length.off) : uf;
+    if (uf.code != Error::length_past_end) f.packet = make_span(pos, body.size() - pos);
+  }
+  return pos + n;
+}
+
 namespace {
 int hexval(char c) {
   if (c >= '0' && c <= '9') return c - '0';

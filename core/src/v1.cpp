@@ -64,26 +64,9 @@ Fault split_payload(std::string_view body, std::vector<Frame>& frames) {
       frames.push_back(f);
       return f.fault;
     }
-    pos += kMarker.size();
-    if (f.declared == 0) {
-      f.fault = make_fault(Error::zero_length, f.length.off);
-      f.packet = make_span(pos, 0);
-      frames.push_back(f);
-      continue;
-    }
-    Fault uf;
-    size_t n = utf16_units_to_bytes(body, pos, f.declared, uf);
-    f.packet = make_span(pos, n);
-    if (uf) {
-      // A length past the end: the declared length, not the marker, is what
-      // counts, so the rest of the body belongs to this truncated frame.
-      f.fault = uf.code == Error::length_past_end ? make_fault(Error::length_past_end, f.length.off) : uf;
-      if (uf.code != Error::length_past_end) f.packet = make_span(pos, body.size() - pos);
-      frames.push_back(f);
-      return f.fault;
-    }
+    pos = cut_utf16_packet(body, pos + kMarker.size(), f);
     frames.push_back(f);
-    pos += n;
+    if (f.fault && f.fault.code != Error::zero_length) return f.fault;
   }
   return {};
 }

@@ -15,6 +15,7 @@
 
 #include "sio/common.hpp"
 #include "sio/json.hpp"
+#include "sio/text.hpp"
 
 namespace sio::eio {
 
@@ -38,13 +39,10 @@ void decode_text(std::string_view in, Span where, uint8_t version, Packet& out);
 // Decodes one binary packet (a WebSocket binary message, or a binary packet of a v3 XHR2 payload).
 void decode_binary(std::string_view in, Span where, uint8_t version, Packet& out);
 
-// One packet of a polling payload.
-struct Frame {
-  Span length;               // the length prefix (digits; for v3 binary payloads, digit bytes)
-  uint64_t declared = 0;
-  Span packet;
-  bool binary = false;       // v3 binary payload: a binary packet (flag 0x01)
-  Fault fault;
+// One packet of a polling payload. The length prefix is digits, or for v3
+// binary payloads digit bytes; v4 payloads have none.
+struct Frame : CountedFrame {
+  bool binary = false;  // v3 binary payload: a binary packet (flag 0x01)
 };
 
 // Splits a polling body. Returns the first framing fault; frames before it are valid.

@@ -26,6 +26,21 @@ bool valid_utf8(std::string_view s);
 // units, or when a surrogate pair would be split.
 size_t utf16_units_to_bytes(std::string_view s, size_t pos, uint64_t units, Fault& fault);
 
+// One packet of a length-prefixed polling payload.
+struct CountedFrame {
+  Span length;           // the length prefix
+  uint64_t declared = 0;
+  Span packet;           // the packet bytes
+  Fault fault;           // framing fault of this frame (the packet span is what remains)
+};
+
+// Cuts the packet of `f` (whose length prefix is parsed) from body[pos], the
+// length counting UTF-16 code units. Returns the position after the packet.
+// Sets f.fault to zero_length (an empty packet: parsing may go on), or to a
+// fault after which parsing stops: length_past_end (at the prefix) or
+// bad_utf8/bad_length, the packet then being the rest of the body.
+size_t cut_utf16_packet(std::string_view body, size_t pos, CountedFrame& f);
+
 // Decodes application/x-www-form-urlencoded text ('+' is a space, %XX a byte).
 Fault percent_decode(std::string_view in, uint32_t base, std::string& out);
 

@@ -11,6 +11,7 @@
 #include "sio/common.hpp"
 #include "sio/json.hpp"
 #include "sio/packet.hpp"
+#include "sio/text.hpp"
 
 namespace sio::v1 {
 
@@ -25,13 +26,8 @@ const char* type_name(unsigned code);    // nullptr when out of range
 const char* reason_name(unsigned code);  // error reasons; nullptr when unknown
 const char* advice_name(unsigned code);  // error advice; nullptr when unknown
 
-// One packet of a polling payload, as cut by its length prefix.
-struct Frame {
-  Span length;        // the length digits; absent for an unframed body
-  uint64_t declared = 0;
-  Span packet;        // the packet bytes
-  Fault fault;        // framing fault of this frame (the packet span is what remains)
-};
+// One packet of a polling payload, as cut by its length prefix (absent for an unframed body).
+using Frame = CountedFrame;
 
 // Splits a polling body into frames. An unframed body is one frame holding
 // the whole body. Returns the first framing fault; frames before it are valid.
