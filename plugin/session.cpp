@@ -53,6 +53,7 @@ struct Session {
   double heartbeat_limit;     // seconds; 0 when unknown
   bool have_heartbeat;
   nstime_t last_heartbeat;
+  bool overdue_flagged;       // the current silence was already flagged
   wmem_map_t* requests;       // "dir|namespace|id" -> AckRecord
 };
 
@@ -64,7 +65,7 @@ struct Track {
   guint32 reused_frame; // the id was still waiting for its ack from this frame
   bool heartbeat;
   double heartbeat_gap; // seconds since the previous heartbeat (or the session start)
-  bool heartbeat_late;
+  bool heartbeat_late;  // a heartbeat, or the first packet after a silence, beyond the limit
 };
 
 wmem_map_t* sessions;  // sid -> Session
@@ -115,6 +116,24 @@ void note_heartbeat(Session* s, packet_info* pinfo, Track* t) {
   }
   s->have_heartbeat = true;
   s->last_heartbeat = pinfo->abs_ts;
+  s->overdue_flagged = false;
+}
+
+// Any other packet: the first one after a silence longer than the limit shows it,
+// where heartbeats are due (Engine.IO always; 0.x on WebSocket only, as 0.9
+// servers send none on polling).
+void note_silence(Session* s, packet_info* pinfo, Track* t, const SioCarrier& c) {
+  const bool due = c.generation != sio::Generation::v1 || c.transport == sio::Transport::websocket ||
+                   c.transport == sio::Transport::flashsocket;
+  if (!s || !due || !s->have_heartbeat || s->heartbeat_limit <= 0 || s->overdue_flagged) return;
+  nstime_t delta;
+  nstime_delta(&delta, &pinfo->abs_ts, &s->last_heartbeat);
+  double gap = nstime_to_sec(&delta);
+  if (gap > s->heartbeat_limit) {
+    t->heartbeat_gap = gap;
+    t->heartbeat_late = true;
+    s->overdue_flagged = true;
+  }
 }
 
 void show_common(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
@@ -133,7 +152,7 @@ void show_common(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioC
 }
 
 void show_heartbeat(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Track* t, guint off) {
-  if (!t->heartbeat || t->heartbeat_gap <= 0) return;
+  if ((!t->heartbeat && !t->heartbeat_late) || t->heartbeat_gap <= 0) return;
   nstime_t gap;
   nstime_set_zero(&gap);
   gap.secs = static_cast<time_t>(t->heartbeat_gap);
@@ -142,7 +161,8 @@ void show_heartbeat(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const T
   proto_item_set_generated(ti);
   if (t->heartbeat_late) {
     expert_add_info_format(pinfo, ti, &ei_heartbeat_late,
-                           "Heartbeat %.3f s after the previous one, beyond the negotiated %.3f s",
+                           t->heartbeat ? "Heartbeat %.3f s after the previous one, beyond the negotiated %.3f s"
+                                        : "No heartbeat for %.3f s before this packet, beyond the negotiated %.3f s",
                            t->heartbeat_gap, t->session ? t->session->heartbeat_limit : 0.0);
   }
 }
@@ -215,7 +235,11 @@ void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
     t = wmem_new0(wmem_file_scope(), Track);
     t->session = session_get(sid);
     touch(t->session, pinfo, c.request);
-    if (eio_type == sio::eio::ping) note_heartbeat(t->session, pinfo, t);
+    if (eio_type == sio::eio::ping || eio_type == sio::eio::pong) {
+      note_heartbeat(t->session, pinfo, t);
+    } else {
+      note_silence(t->session, pinfo, t, c);
+    }
     if (eio_type == sio::eio::close && t->session) t->session->closed = true;
     wmem_map_insert(tracks, key, t);
   }
@@ -238,7 +262,11 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
     Session* s = t->session = session_get(sid);
     touch(s, pinfo, c.request);
     if (s && !p.fault) {
-      if (v1 && p.type_code == sio::v1::heartbeat) note_heartbeat(s, pinfo, t);
+      if (v1 && p.type_code == sio::v1::heartbeat) {
+        note_heartbeat(s, pinfo, t);
+      } else if (v1) {
+        note_silence(s, pinfo, t, c);
+      }
       const unsigned disconnect = v1 ? unsigned{sio::v1::disconnect} : unsigned{sio::modern::disconnect};
       if (p.type_code == disconnect && ep == "/") s->closed = true;
       if (p.id.present() && !is_ack) {
@@ -330,7 +358,7 @@ void sio_register_session(void) {
       {&hf_ack_time, {"Ack time", "sio.ack_time", FT_RELATIVE_TIME, BASE_NONE, nullptr, 0x0,
                       "Time from the request to its acknowledgement", HFILL}},
       {&hf_heartbeat_gap, {"Heartbeat gap", "sio.heartbeat_gap", FT_RELATIVE_TIME, BASE_NONE, nullptr, 0x0,
-                           "Time since the previous heartbeat (ping) of the session", HFILL}},
+                           "Time since the previous heartbeat (ping or pong) of the session", HFILL}},
   };
   static ei_register_info ei[] = {
       {&ei_ack_unmatched, {"sio.ack.unmatched", PI_SEQUENCE, PI_WARN,

@@ -34,7 +34,16 @@ class Tshark:
             cls._instance = cls(_env("SIO_PLUGIN"), _env("SIO_CAPTURES"), _env("SIO_WIRESHARK_ABI"))
         return cls._instance
 
-    def __init__(self, plugin, captures, abi):
+    @classmethod
+    def sanitized(cls):
+        """tshark with the plugin built with AddressSanitizer and UndefinedBehaviorSanitizer."""
+        if getattr(cls, "_sanitized", None) is None:
+            cls._sanitized = cls(_env("SIO_ASAN_PLUGIN"), _env("SIO_CAPTURES"), _env("SIO_WIRESHARK_ABI"),
+                                 preload=_env("SIO_ASAN_RUNTIME"))
+        return cls._sanitized
+
+    def __init__(self, plugin, captures, abi, preload=None):
+        self.preload = preload
         self.captures_src = captures
         self.home = tempfile.mkdtemp(prefix="sio-tshark-")
         atexit.register(shutil.rmtree, self.home, True)
@@ -62,6 +71,14 @@ class Tshark:
             self.prefix = ["setpriv", f"--reuid={TEST_USER}", f"--regid={TEST_USER}", "--init-groups"]
         self._check_loaded()
 
+    def sanitizer_env(self):
+        if not self.preload:
+            return {}
+        # tshark itself is not instrumented: its leaks at exit are not ours
+        return {"LD_PRELOAD": self.preload,
+                "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1",
+                "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"}
+
     def capture(self, name):
         return os.path.join(self.capdir, name)
 
@@ -69,21 +86,36 @@ class Tshark:
         with open(os.path.join(self.capdir, name), encoding="utf-8") as f:
             return [json.loads(line) for line in f if line.strip()]
 
-    def run(self, args, check=True):
+    def run(self, args, check=True, env_extra=None, wrapper=(), full=False):
+        """tshark's standard output; with full=True, (returncode, stdout, stderr)."""
+        # an empty global plugin folder and no extcap programs: only this plugin, no child processes
         env = {"HOME": self.home, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8",
-               "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1", "WIRESHARK_PLUGIN_DIR": self.global_plugins}
-        proc = subprocess.run(self.prefix + ["tshark"] + args, env=env, cwd=self.home,
-                              capture_output=True, timeout=300)
+               "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1", "WIRESHARK_PLUGIN_DIR": self.global_plugins,
+               "WIRESHARK_EXTCAP_DIR": self.global_plugins}
+        env.update(env_extra or {})
+        proc = subprocess.run(self.prefix + list(wrapper) + ["tshark"] + args, env=env, cwd=self.home,
+                              capture_output=True, timeout=900)
+        if full:
+            return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
         if check and proc.returncode != 0:
             raise AssertionError(f"tshark {' '.join(args)} failed ({proc.returncode}): "
                                  f"{proc.stderr.decode(errors='replace')}")
         return proc.stdout.decode("utf-8", errors="replace")
 
+    def file(self, name):
+        """A path in the test home, writable by the user tshark runs as."""
+        path = os.path.join(self.home, name)
+        return path
+
+    def chown(self, path):
+        if self.prefix:
+            subprocess.run(["chown", "-R", f"{TEST_USER}:", path], check=True)
+
     def _check_loaded(self):
-        out = self.run(["-G", "plugins"])
+        out = self.run(["-G", "plugins"], env_extra=self.sanitizer_env())
         if self.plugin not in out:
             raise AssertionError(f"tshark did not load {self.plugin}:\n{out}")
-        protos = self.run(["-G", "protocols"])
+        protos = self.run(["-G", "protocols"], env_extra=self.sanitizer_env())
         if "\tsio\t" not in protos and not any(line.split("\t")[2:3] == ["sio"] for line in protos.splitlines()):
             raise AssertionError("protocol sio is not registered")
 

@@ -20,7 +20,7 @@ SIO_TYPES = {4: ["connect", "disconnect", "event", "ack", "error", "binary_event
              5: ["connect", "disconnect", "event", "ack", "connect_error", "binary_event", "binary_ack"]}
 CAPTURES = {  # name: (Engine.IO version, Socket.IO protocol)
     "m2_default": (3, 4), "m2_polling": (3, 4), "m4_default": (4, 5), "m4_deflate": (4, 5),
-    "m4_polling": (4, 5), "m5_python": (4, 5), "m4_jsonp": (3, 4), "m2_browser_polling": (3, 4),
+    "m4_polling": (4, 5), "m5_python": (4, 5), "m4_jsonp": (3, 4), "m2_browser_polling": (3, 4), "m4_sessions": (4, 5),
 }
 
 
@@ -210,6 +210,9 @@ class ModernTruth(unittest.TestCase):
 
     def test_m2_browser_polling(self):
         self.check("m2_browser_polling")
+
+    def test_m4_sessions(self):
+        self.check("m4_sessions")
 
 
 if __name__ == "__main__":

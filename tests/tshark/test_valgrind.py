@@ -1,0 +1,31 @@
+"""memcheck over every capture: no error whose stack passes through the plugin."""
+
+import os
+import re
+import unittest
+
+from siotshark import Tshark
+
+
+class Valgrind(unittest.TestCase):
+    def test_memcheck_every_capture(self):
+        ts = Tshark.get()
+        caps = sorted(c for c in os.listdir(ts.capdir) if c.endswith(".pcapng"))
+        for cap in caps:
+            xml = ts.file(f"vg-{cap}.xml")
+            code, out, err = ts.run(["-r", ts.capture(cap), "-V", "-2"], full=True,
+                                    wrapper=("valgrind", "--tool=memcheck", "--xml=yes", f"--xml-file={xml}",
+                                             "--num-callers=40", "--leak-check=full"))
+            self.assertEqual(code, 0, f"{cap}: {err[-2000:]}")
+            self.assertIn("Socket.IO", out)
+            with open(xml, encoding="utf-8", errors="replace") as f:
+                report = f.read()
+            errors = re.findall(r"<error>.*?</error>", report, re.S)
+            ours = [e for e in errors if "sio.so" in e or "/plugin/" in e or "/core/" in e]
+            self.assertEqual(ours, [], f"{cap}: {ours[:1]}")
+            self.assertIn("</valgrindoutput>", report)  # valgrind ran to the end
+            os.unlink(xml)
+
+
+if __name__ == "__main__":
+    unittest.main()
