@@ -3,6 +3,7 @@
 #
 #   captures/regenerate.sh            # all captures
 #   captures/regenerate.sh v0_xhr_polling control_plain   # only some
+#   captures/regenerate.sh v0_sessions                    # just the sessions capture
 #
 # Needs root (or capture rights on "lo") and network access to the Debian
 # archive and the npm registry for the one-time installs. Every scenario stops
@@ -47,6 +48,9 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+
+# shellcheck source=port_check.sh
+source ./port_check.sh          # port_collisions, capture_until_clean
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -122,7 +126,6 @@ run_node_sio() {  # name port transport
     cat "$TMP/$name.server.log" "$TMP/$name.client.log" >&2
     die "$name: client status $rc, server status $src"
   fi
-  publish "$name"
 }
 
 # socket.io 0.9 server + the client it serves, in headless Chromium
@@ -154,7 +157,6 @@ run_browser_sio() { # name port transport
     grep -v "dbus\|Fontconfig" "$TMP/$name.chromium.log" | tail -20 >&2 || true
     die "$name: server status $src"
   fi
-  publish "$name"
 }
 
 # plain ws + plain http (no Socket.IO)
@@ -165,12 +167,41 @@ run_control() {   # name port
   timeout 30 node gen/control.js "$port" "$TMP/$name.truth.jsonl" >"$TMP/$name.log" 2>&1 || rc=$?
   stop_capture
   ((rc == 0)) || { cat "$TMP/$name.log" >&2; die "$name: status $rc"; }
-  publish "$name"
+}
+
+# socket.io 0.9 server + two socket.io-client 0.9 processes at once (client A
+# xhr-polling, client B websocket): name port
+run_sessions() {
+  local name=$1 port=$2 rca=0 rcb=0 src=0
+  port_free "$port" || die "port $port busy"
+  start_capture "$port" "$TMP/$name.pcapng"
+  timeout 30 node gen/sessions_server.js "$port" "$TMP/$name.truth.jsonl" \
+    >"$TMP/$name.server.log" 2>&1 &
+  local srv=$!
+  BG_PIDS+=("$srv")
+  wait_listen "$TMP/$name.server.log" 10 || { cat "$TMP/$name.server.log" >&2; die "server for $name did not listen"; }
+  timeout 30 node gen/sessions_client.js A "$port" >"$TMP/$name.clientA.log" 2>&1 &
+  local ca=$!
+  BG_PIDS+=("$ca")
+  timeout 30 node gen/sessions_client.js B "$port" >"$TMP/$name.clientB.log" 2>&1 &
+  local cb=$!
+  BG_PIDS+=("$cb")
+  wait_pid "$ca" 30 || rca=$?
+  wait_pid "$cb" 30 || rcb=$?
+  wait_pid "$srv" 30 || src=$?
+  stop_capture
+  if ((rca != 0 || rcb != 0 || src != 0)); then
+    cat "$TMP/$name.server.log" "$TMP/$name.clientA.log" "$TMP/$name.clientB.log" >&2
+    die "$name: client A status $rca, client B status $rcb, server status $src"
+  fi
+  grep -h "disconnect\|reconnect" "$TMP/$name.server.log" "$TMP/$name.clientB.log" \
+    | sed 's/^/    /' >&2 || true
 }
 
 declare -A PORT=(
   [v0_websocket]=18401 [v0_xhr_polling]=18402 [v0_jsonp_polling]=18403
   [control_plain]=18410
+  [v0_sessions]=18441
 )
 
 generate() {
@@ -179,18 +210,22 @@ generate() {
     v0_xhr_polling)   run_node_sio "$1" "${PORT[$1]}" xhr-polling ;;
     v0_jsonp_polling) run_browser_sio "$1" "${PORT[$1]}" jsonp-polling ;;
     control_plain)    run_control "$1" "${PORT[$1]}" ;;
+    v0_sessions)      run_sessions "$1" "${PORT[$1]}" ;;
     *) die "unknown capture $1" ;;
   esac
 }
 
 # ------------------------------------------------------------------ main
 NAMES=("$@")
-((${#NAMES[@]})) || NAMES=(v0_websocket v0_xhr_polling v0_jsonp_polling control_plain)
+((${#NAMES[@]})) || NAMES=(v0_websocket v0_xhr_polling v0_jsonp_polling control_plain v0_sessions)
 
 install_deps
 for n in "${NAMES[@]}"; do
   log "capturing $n (port ${PORT[$n]:-?})"
-  generate "$n"
+  # redo the capture if a client port is one that stock tshark maps to
+  # another dissector (see port_check.sh); publish only a clean one
+  capture_until_clean "$n" "$TMP/$n.pcapng" "${PORT[$n]}" generate "$n"
+  publish "$n"
 done
 
 log "verifying ground truth against the captures"

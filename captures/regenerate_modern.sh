@@ -4,6 +4,7 @@
 #
 #   captures/regenerate_modern.sh                       # all captures
 #   captures/regenerate_modern.sh m4_default m2_polling # only some
+#   captures/regenerate_modern.sh m4_sessions          # just the sessions capture
 #
 # Needs root (or capture rights on "lo") and access to the Debian archive and
 # the npm registry for the one-time installs. Every scenario stops by itself
@@ -59,6 +60,9 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
+
+# shellcheck source=port_check.sh
+source ./port_check.sh          # port_collisions, capture_until_clean
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -139,7 +143,6 @@ run_node() {
     die "$name: client status $rc, server status $src"
   fi
   grep -h "volatile\|recorder note" "$TMP/$name.client.log" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
-  publish "$name"
 }
 
 # python-socketio server + python-socketio client (aiohttp): name port
@@ -155,7 +158,6 @@ run_python() {
     cat "$TMP/$name.server.log" "$TMP/$name.client.log" >&2
     die "$name: client status $rc, server status $src"
   fi
-  publish "$name"
 }
 
 # node server + socket.io-client 2.x bundle in headless Chromium:
@@ -186,15 +188,41 @@ run_browser() {
     die "$name: server status $src"
   fi
   grep -h "volatile\|recorder note" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
-  publish "$name"
+}
+
+# socket.io 4.x server + two socket.io-client 4.x processes at once (client A
+# polling, client B websocket): name port
+run_sessions() {
+  local name=$1 port=$2 rca=0 rcb=0 src=0
+  port_free "$port" || die "port $port busy"
+  start_capture "$port" "$TMP/$name.pcapng"
+  start_server "$name" node gen_modern/sessions_server.js "$port" "$TMP/$name.truth.jsonl"
+  timeout 30 node gen_modern/sessions_client.js A "$port" >"$TMP/$name.clientA.log" 2>&1 &
+  local ca=$!
+  BG_PIDS+=("$ca")
+  timeout 30 node gen_modern/sessions_client.js B "$port" >"$TMP/$name.clientB.log" 2>&1 &
+  local cb=$!
+  BG_PIDS+=("$cb")
+  wait_pid "$ca" 30 || rca=$?
+  wait_pid "$cb" 30 || rcb=$?
+  wait_pid "$SRV" 30 || src=$?
+  stop_capture
+  if ((rca != 0 || rcb != 0 || src != 0)); then
+    cat "$TMP/$name.server.log" "$TMP/$name.clientA.log" "$TMP/$name.clientB.log" >&2
+    die "$name: client A status $rca, client B status $rcb, server status $src"
+  fi
+  grep -h "engine close\|reconnect\|recorder note\|connection_error" "$TMP/$name.server.log" \
+    "$TMP/$name.clientA.log" | sed 's/^/    /' >&2 || true
 }
 
 declare -A PORT=(
   [m2_default]=18421 [m2_polling]=18422
   [m4_default]=18423 [m4_deflate]=18424 [m4_polling]=18425
   [m5_python]=18426 [m4_jsonp]=18427 [m2_browser_polling]=18428
+  [m4_sessions]=18440
 )
-ALL=(m2_default m2_polling m4_default m4_deflate m4_polling m5_python m4_jsonp m2_browser_polling)
+ALL=(m2_default m2_polling m4_default m4_deflate m4_polling m5_python m4_jsonp m2_browser_polling
+  m4_sessions)
 
 generate() {
   local n=$1 p=${PORT[$1]:-}
@@ -207,6 +235,7 @@ generate() {
     m5_python)   run_python "$n" "$p" ;;
     m4_jsonp)    run_browser "$n" "$p" 4 polling jsonp ;;
     m2_browser_polling) run_browser "$n" "$p" 2 polling ;;
+    m4_sessions) run_sessions "$n" "$p" ;;
     *) die "unknown capture $n" ;;
   esac
 }
@@ -224,7 +253,10 @@ done
 install_deps "$want_python" "$want_browser"
 for n in "${NAMES[@]}"; do
   log "capturing $n (port ${PORT[$n]})"
-  generate "$n"
+  # redo the capture if a client port is one that stock tshark maps to
+  # another dissector (see port_check.sh); publish only a clean one
+  capture_until_clean "$n" "$TMP/$n.pcapng" "${PORT[$n]}" generate "$n"
+  publish "$n"
 done
 
 log "verifying ground truth against the captures"

@@ -10,6 +10,16 @@ with the truth file written by the server. Also checks the handshake body(s),
 that each truth 'pkt' agrees with its 'raw' on type/id/endpoint, and reports
 (as warnings) any difference in per-direction order.
 
+Session-aware checks (truth files whose every line has a "sid"): the
+multiset is compared per session id; the wire's sid comes from the polling
+URL (/socket.io/1/<transport>/<sid>), from the WebSocket upgrade URL of the
+TCP stream, or from the handshake body. A final {"expect": {...}} line is
+checked against the wire: "sessions" = number of handshakes; every
+"late_acks" request and its ack are on the wire, delay_ms apart (+-250 ms,
+frame times); every "unanswered" request is on the wire and no ack for it
+is; a "timed_out_sessions" session has no disconnect packet (0::) on the
+wire.
+
 Wire formats handled:
   websocket      one packet per text frame
   xhr-polling    GET response / POST request body is a payload
@@ -28,8 +38,8 @@ import xml.etree.ElementTree as ET
 
 PACKET_TYPES = ['disconnect', 'connect', 'heartbeat', 'message', 'json',
                 'event', 'ack', 'error', 'noop']
-POLL_PATH = re.compile(r'^/socket\.io/1/(xhr-polling|jsonp-polling)/[^/?]+/?$')
-WS_PATH = re.compile(r'^/socket\.io/1/websocket/[^/?]+/?$')
+POLL_PATH = re.compile(r'^/socket\.io/1/(xhr-polling|jsonp-polling)/([^/?]+)/?$')
+WS_PATH = re.compile(r'^/socket\.io/1/websocket/([^/?]+)/?$')
 HANDSHAKE_PATH = re.compile(r'^/socket\.io/1/?$')
 JSONP_BODY = re.compile(r'^io\.j\[(\d+)\]\((.*)\);$', re.S)
 
@@ -86,12 +96,15 @@ def run_tshark(pcap, port):
 
 
 def extract_wire(pcap, port):
-    """Return (list of (frame, dir, raw), list of handshake bodies, notes)."""
+    """Return (list of (frame, dir, raw, sid), list of handshake bodies, notes,
+    frame times)."""
     root = ET.fromstring(run_tshark(pcap, port))
     wire = []
     handshakes = []
     notes = collections.Counter()
+    times = {}    # frame number -> epoch seconds
     methods = {}  # request frame number -> [method, ...]
+    ws_sid = {}   # tcp.stream -> sid of its websocket upgrade
     for pkt in root.iter('packet'):
         fields = {}
         protos = []
@@ -101,6 +114,8 @@ def extract_wire(pcap, port):
                 for f in proto.iter('field'):
                     fields.setdefault(f.get('name'), f.get('show'))
         frame = int(fields['frame.number'])
+        times[frame] = float(fields['frame.time_epoch'])
+        stream = fields.get('tcp.stream')
         dstport = int(fields.get('tcp.dstport', 0))
         direction = 'c2s' if dstport == port else 's2c'
         for proto in protos:
@@ -124,6 +139,9 @@ def extract_wire(pcap, port):
                 if method:
                     methods.setdefault(frame, []).append(method)
                     path = urllib.parse.urlsplit(uri).path
+                    wm = WS_PATH.match(path)
+                    if wm:
+                        ws_sid[stream] = wm.group(1)
                     m = POLL_PATH.match(path)
                     if method == 'POST' and m:
                         notes['POST %s content-type: %s' % (m.group(1), ctype)] += 1
@@ -132,7 +150,7 @@ def extract_wire(pcap, port):
                             form = urllib.parse.parse_qs(data, keep_blank_values=True)
                             data = json.loads(form['d'][0])
                         for raw in split_payload(data):
-                            wire.append((frame, direction, raw))
+                            wire.append((frame, direction, raw, m.group(2)))
                 elif resp_uri:
                     path = urllib.parse.urlsplit(resp_uri).path
                     req_methods = methods.get(req_in, [])
@@ -158,7 +176,7 @@ def extract_wire(pcap, port):
                             raise ValueError('frame %d: bad JSONP body %r' % (frame, data[:80]))
                         data = json.loads(jm.group(2))
                     for raw in split_payload(data):
-                        wire.append((frame, direction, raw))
+                        wire.append((frame, direction, raw, m.group(2)))
             elif name == 'websocket':
                 opcode = None
                 text = None
@@ -169,10 +187,10 @@ def extract_wire(pcap, port):
                     elif n == 'websocket.payload.text':
                         text = field_bytes(f).decode('utf-8')
                 if opcode == 1 and text is not None:
-                    wire.append((frame, direction, text))
+                    wire.append((frame, direction, text, ws_sid.get(stream)))
                 else:
                     notes['websocket opcode %s frame' % opcode] += 1
-    return wire, handshakes, notes
+    return wire, handshakes, notes, times
 
 
 def check_pkt(rec):
@@ -189,6 +207,82 @@ def check_pkt(rec):
     return None
 
 
+def ack_key(raw):
+    """'6:::1+[...]' / '6::/chat:1' -> (endpoint, id)."""
+    m = re.match(r'^6::([^:]*):(\d+)', raw)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def request_key(raw):
+    """'5:1+::{...}' -> (endpoint, id, event name or None), or None."""
+    m = re.match(r'^([345]):(\d+)\+?:([^:]*):?(.*)$', raw, re.S)
+    if not m:
+        return None
+    name = None
+    if m.group(1) == '5':
+        name = json.loads(m.group(4)).get('name')
+    return m.group(3), int(m.group(2)), name
+
+
+def check_expect(expect, wire, wire_hs, times, errors):
+    """Check the truth's expect line against the wire (see the module doc)."""
+    if expect.get('sessions') != len(wire_hs):
+        errors.append('expect: %r sessions, wire has %d handshake(s)'
+                      % (expect.get('sessions'), len(wire_hs)))
+    reqs, acks = {}, {}
+    for frame, d, raw, sid in wire:
+        a = ack_key(raw)
+        if a:
+            rd = 'c2s' if d == 's2c' else 's2c'
+            acks.setdefault((sid, rd) + a, frame)
+            continue
+        r = request_key(raw)
+        if r:
+            reqs.setdefault((sid, d, r[0], r[1]), (frame, r[2]))
+
+    def request(item, what):
+        k = (item['sid'], item['dir'], item['nsp'], item['id'])
+        r = reqs.get(k)
+        if r is None:
+            errors.append('expect %s: request %r is not on the wire' % (what, k))
+        elif r[1] != item.get('event'):
+            errors.append('expect %s: request %r is %r, not %r' % (what, k, r[1], item.get('event')))
+        return k, r
+
+    for item in expect.get('late_acks', []):
+        k, r = request(item, 'late_acks')
+        if k not in acks:
+            errors.append('expect late_acks: no ack for %r on the wire' % (k,))
+        elif r is not None:
+            gap = (times[acks[k]] - times[r[0]]) * 1000
+            if abs(gap - item['delay_ms']) > 250:
+                errors.append('expect late_acks: %r acked %.0f ms later on the wire, truth says %s ms'
+                              % (k, gap, item['delay_ms']))
+            else:
+                print('  expect: late ack %s %s %s id %s: %.0f ms on the wire (truth %d ms)'
+                      % (k[0], k[1], item.get('event'), k[3], gap, item['delay_ms']))
+    for item in expect.get('unanswered', []):
+        k, r = request(item, 'unanswered')
+        if k in acks:
+            errors.append('expect unanswered: %r has an ack on the wire' % (k,))
+        elif r is not None:
+            print('  expect: unanswered %s %s %s id %s' % (k[0], k[1], item.get('event'), k[3]))
+    hs_sids = {h.split(':')[0] for h in wire_hs}
+    for item in expect.get('timed_out_sessions', []):
+        sid = item['sid']
+        if sid not in hs_sids:
+            errors.append('expect timed_out_sessions: no handshake for %s on the wire' % sid)
+            continue
+        discs = [(f, d) for f, d, raw, s in wire if s == sid and raw.startswith('0:')]
+        if discs:
+            errors.append('expect timed_out_sessions: %s has disconnect packets on the wire: %s'
+                          % (sid, discs))
+        else:
+            last = max(f for f, d, raw, s in wire if s == sid)
+            print('  expect: session %s timed out: no disconnect packet on the wire '
+                  '(its last packet: frame %d)' % (sid, last))
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -196,37 +290,58 @@ def main():
     truth = []
     truth_hs = []
     errors = []
+    expect = None
+    use_sid = True
     with open(truth_path, encoding='utf-8') as fh:
         for ln, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             rec = json.loads(line)
+            if 'expect' in rec:
+                expect = rec['expect']
+                continue
+            if not rec.get('sid'):
+                use_sid = False
             if 'handshake' in rec:
                 truth_hs.append(rec['handshake'])
+                if rec.get('sid') and rec['sid'] != rec['handshake'].split(':')[0]:
+                    errors.append('truth line %d: sid differs from the handshake' % ln)
                 continue
             if rec.get('dir') not in ('c2s', 's2c'):
                 errors.append('truth line %d: bad dir' % ln)
             problem = check_pkt(rec)
             if problem:
                 errors.append('truth line %d: %s' % (ln, problem))
-            truth.append((rec['dir'], rec['raw']))
+            truth.append((rec['dir'], rec['raw'], rec.get('sid')))
 
-    wire, wire_hs, notes = extract_wire(pcap, port)
-    wire_pairs = [(d, r) for (_, d, r) in wire]
+    wire, wire_hs, notes, times = extract_wire(pcap, port)
+    wire_pairs = [(d, r) for (_, d, r, _) in wire]
+    if use_sid:
+        keys_t = truth
+        keys_w = [(d, r, sid) for (_, d, r, sid) in wire]
+    else:
+        keys_t = [(d, r, None) for (d, r, _) in truth]
+        keys_w = [(d, r, None) for (d, r) in wire_pairs]
 
-    tc = collections.Counter(truth)
-    wc = collections.Counter(wire_pairs)
-    for k in sorted(set(tc) | set(wc)):
+    tc = collections.Counter(keys_t)
+    wc = collections.Counter(keys_w)
+    for k in sorted(set(tc) | set(wc), key=repr):
         if tc[k] != wc[k]:
-            errors.append('%s %r: truth x%d, wire x%d' % (k[0], k[1][:100], tc[k], wc[k]))
-    if truth_hs != wire_hs:
+            errors.append('%s %r%s: truth x%d, wire x%d' % (
+                k[0], k[1][:100], ' sid %s' % k[2] if k[2] else '', tc[k], wc[k]))
+    # several clients may shake hands in either order
+    if sorted(truth_hs) != sorted(wire_hs):
         errors.append('handshake mismatch: truth %r wire %r' % (truth_hs, wire_hs))
 
-    for d in ('c2s', 's2c'):
-        t = [r for (dd, r) in truth if dd == d]
-        w = [r for (dd, r) in wire_pairs if dd == d]
+    # order per session (where sids are known) and direction
+    for sd in sorted({(k[2], k[0]) for k in keys_t}, key=repr):
+        t = [k for k in keys_t if (k[2], k[0]) == sd]
+        w = [k for k in keys_w if (k[2], k[0]) == sd]
         if t != w and collections.Counter(t) == collections.Counter(w):
-            print('  warning: %s order differs between truth and wire' % d)
+            print('  warning: %s order differs between truth and wire'
+                  % ' '.join(x for x in sd if x))
+    if expect is not None:
+        check_expect(expect, wire, wire_hs, times, errors)
 
     for k, v in sorted(notes.items()):
         print('  wire: %s (x%d)' % (k, v))
@@ -238,8 +353,9 @@ def main():
         for e in errors:
             print('  ' + e)
         sys.exit(1)
-    print('OK   %s: %d packets + %d handshake(s) match %s'
-          % (pcap, len(truth), len(truth_hs), truth_path))
+    print('OK   %s: %d packets + %d handshake(s)%s match %s'
+          % (pcap, len(truth), len(truth_hs), ' (per session id)' if use_sid else '',
+             truth_path))
 
 
 if __name__ == '__main__':

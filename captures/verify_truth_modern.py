@@ -14,6 +14,19 @@ direction in wire order with a Socket.IO packet decoder (types, namespace, ack
 id, binary attachment count, JSON data with placeholders replaced by the
 attachments) and compares the multiset with the truth file's "sio" lines.
 
+Session-aware checks (truth files whose every packet line has a "sid"):
+  the multisets above are compared per Engine.IO session id; the wire's sid
+  comes from the request's sid= parameter, the handshake's open packet, or
+  (websocket without polling) the open packet sent over the WebSocket.
+  Packets in a POST that the server refused (non-200 response) are compared
+  with truth lines that carry "rejected": {"status": ...} and are not decoded
+  as Socket.IO. A final {"expect": {...}} line is checked against the wire:
+  "sessions" = number of session ids on the wire; every "late_acks" request
+  and its ack are on the wire, delay_ms apart (+-250 ms, frame times); every
+  "unanswered" request is on the wire and no ack for it is; a
+  "timed_out_sessions" session has no Engine.IO close (in a request the
+  server accepted or from the server) and no Socket.IO DISCONNECT on the wire.
+
 Wire formats handled:
   polling, EIO=3  text payload   <len>:<packet>...   (len in UTF-16 code units)
                                  binary as  b<type><base64>
@@ -173,10 +186,36 @@ def hexval(f):
     return bytes.fromhex(f.get('value') or '')
 
 
+class W(tuple):
+    """One Engine.IO packet on the wire."""
+    __slots__ = ()
+    frame = property(lambda s: s[0])
+    sid = property(lambda s: s[1])
+    dir = property(lambda s: s[2])
+    transport = property(lambda s: s[3])
+    type = property(lambda s: s[4])
+    data = property(lambda s: s[5])
+
+
+class Wire(list):
+    """Wire packets; plus frame times and refused requests."""
+
+    def __init__(self):
+        super().__init__()
+        self.times = {}        # frame -> epoch seconds
+        self.rejected = {}     # index in the list -> HTTP status
+        self.by_request = collections.defaultdict(list)   # request frame -> indexes
+
+    def add(self, frame, sid, direction, transport, t, d, request_frame=None):
+        if request_frame is not None:
+            self.by_request[request_frame].append(len(self))
+        self.append(W((frame, sid, direction, transport, t, d)))
+
+
 def extract_wire(pcap, port):
-    """-> list of (frame, sid, dir, transport, type, data), notes."""
+    """-> Wire of (frame, sid, dir, transport, type, data), notes."""
     root = ET.fromstring(run_tshark(pcap, port))
-    wire = []
+    wire = Wire()
     notes = collections.Counter()
     requests = {}          # frame -> dict(method, query, path)
     ws_streams = {}        # tcp.stream -> (eio, sid)
@@ -188,6 +227,7 @@ def extract_wire(pcap, port):
                 for f in proto.iter('field'):
                     top.setdefault(f.get('name'), f.get('show'))
         frame = int(top['frame.number'])
+        wire.times[frame] = float(top['frame.time_epoch'])
         stream = top.get('tcp.stream')
         direction = 'c2s' if int(top.get('tcp.dstport', 0)) == port else 's2c'
         for k, proto in enumerate(protos):
@@ -235,7 +275,7 @@ def handle_http(proto, frame, stream, direction, requests, ws_streams, wire, not
                 data = jsonp_post_unwrap(data)
                 ctype = 'text/plain'
             for t, d in decode_payload(data, ctype, eio, notes, label):
-                wire.append((frame, sid, direction, 'polling', t, d))
+                wire.add(frame, sid, direction, 'polling', t, d, request_frame=frame)
         return
     resp_uri = get('http.response_for.uri')
     if not resp_uri:
@@ -258,6 +298,11 @@ def handle_http(proto, frame, stream, direction, requests, ws_streams, wire, not
     enc = get('http.content_encoding')
     if code != '200':
         notes['%s response %s' % (label, code)] += 1
+        if req['method'] == 'POST':
+            # the server refused the request: its packets never reached a session
+            for i in wire.by_request.get(int(req_in), []):
+                wire.rejected[i] = int(code)
+            notes['%s refused (%s): its packets are not part of a session' % (label, code)] += 1
         return
     if req['method'] == 'POST':
         notes['%s response body %r content-type: %s' % (label, (body or b'').decode(), ctype)] += 1
@@ -279,7 +324,7 @@ def handle_http(proto, frame, stream, direction, requests, ws_streams, wire, not
                 sid = json.loads(d[1])['sid']
                 notes['handshake response (%s): %d packet(s)' % (label, len(packets))] += 1
     for t, d in packets:
-        wire.append((frame, sid, direction, 'polling', t, d))
+        wire.add(frame, sid, direction, 'polling', t, d)
 
 
 def handle_ws(protos, k, frame, stream, direction, ws_streams, wire, notes):
@@ -308,7 +353,12 @@ def handle_ws(protos, k, frame, stream, direction, ws_streams, wire, notes):
         t, d = packet_from_string(text, eio)
         if d and d[0] == 'b':
             notes['websocket base64 binary packet in a text frame'] += 1
-        wire.append((frame, sid, direction, 'websocket', t, d))
+        if sid is None and t == 'open':
+            # websocket without polling: the open packet names the session
+            sid = json.loads(d[1])['sid']
+            ws_streams[stream] = (eio, sid)
+            notes['handshake over websocket (open packet in a text frame)'] += 1
+        wire.add(frame, sid, direction, 'websocket', t, d)
     elif opcode == 2:
         data = None
         # the binary payload is handed to the data dissector: next protos
@@ -326,7 +376,7 @@ def handle_ws(protos, k, frame, stream, direction, ws_streams, wire, notes):
         lead = ' (leading type byte 0x%02x)' % data[0] if eio == 3 else ''
         notes['websocket %s binary frames%s%s' % (direction, comp, lead)] += 1
         t, d = packet_from_binary(data, eio)
-        wire.append((frame, sid, direction, 'websocket', t, d))
+        wire.add(frame, sid, direction, 'websocket', t, d)
     else:
         notes['websocket %s opcode %s frames' % (direction, opcode)] += 1
 
@@ -402,15 +452,16 @@ def canon(obj):
 
 
 def sio_from_wire(wire):
+    """-> list of (frame, sid, dir, packet dict) in wire order."""
     decoders = {}
     out = []
-    for frame, sid, d, transport, t, data in wire:
-        if t != 'message':
+    for i, (frame, sid, d, transport, t, data) in enumerate(wire):
+        if t != 'message' or i in wire.rejected:
             continue
         dec = decoders.setdefault((sid, d), SioDecoder())
         p = dec.add(data)
         if p is not None:
-            out.append((d, canon(p)))
+            out.append((frame, sid, d, p))
     for (sid, d), dec in decoders.items():
         if dec.pending is not None:
             raise WireError('%s %s: binary packet still waiting for attachments' % (sid, d))
@@ -419,12 +470,26 @@ def sio_from_wire(wire):
 
 # ------------------------------------------------------------ truth
 def load_truth(path):
+    """-> eio keys, sio keys, errors, expect (or None), whether every line has a sid.
+
+    eio key: (sid, dir, transport, type, data, rejected status or None)
+    sio key: (sid, dir, canonical JSON); sid is None where the truth has none.
+    """
     eio, sio, errors = [], [], []
+    expect = None
+    all_sid = True
     with open(path, encoding='utf-8') as fh:
         for ln, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             rec = json.loads(line)
+            if 'expect' in rec:
+                if expect is not None:
+                    errors.append('truth line %d: second expect line' % ln)
+                expect = rec['expect']
+                continue
+            if not rec.get('sid'):
+                all_sid = False
             if rec.get('dir') not in ('c2s', 's2c'):
                 errors.append('truth line %d: bad dir' % ln)
                 continue
@@ -441,12 +506,18 @@ def load_truth(path):
                     key = ('b', data['base64'])
                 if rec.get('transport') not in ('polling', 'websocket'):
                     errors.append('truth line %d: bad transport' % ln)
-                eio.append((rec['dir'], rec.get('transport'), e['type'], key))
+                rej = rec.get('rejected')
+                if rej is not None and not isinstance(rej.get('status'), int):
+                    errors.append('truth line %d: rejected without an HTTP status' % ln)
+                eio.append((rec.get('sid'), rec['dir'], rec.get('transport'), e['type'], key,
+                            rej['status'] if rej else None))
             elif 'sio' in rec:
-                sio.append((rec['dir'], canon(rec['sio'])))
+                if rec.get('rejected'):
+                    errors.append('truth line %d: a rejected Socket.IO packet' % ln)
+                sio.append((rec.get('sid'), rec['dir'], canon(rec['sio'])))
             else:
                 errors.append('truth line %d: neither eio nor sio' % ln)
-    return eio, sio, errors
+    return eio, sio, errors, expect, all_sid
 
 
 def short(k):
@@ -459,11 +530,13 @@ def compare(name, truth, wire, errors):
     for k in sorted(set(tc) | set(wc), key=repr):
         if tc[k] != wc[k]:
             errors.append('%s %s: truth x%d, wire x%d' % (name, short(k), tc[k], wc[k]))
-    for d in ('c2s', 's2c'):
-        t = [x for x in truth if x[0] == d]
-        w = [x for x in wire if x[0] == d]
+    # order per session (where sids are known) and direction
+    for sd in sorted({x[:2] for x in truth}, key=repr):
+        t = [x for x in truth if x[:2] == sd]
+        w = [x for x in wire if x[:2] == sd]
         if t != w and collections.Counter(t) == collections.Counter(w):
-            print('  note: %s %s order differs between truth and wire' % (name, d))
+            print('  note: %s %s order differs between truth and wire'
+                  % (name, ' '.join(p for p in sd if p)))
 
 
 SIO_TYPES = {0: 'CONNECT', 1: 'DISCONNECT', 2: 'EVENT', 3: 'ACK', 4: 'ERROR/CONNECT_ERROR',
@@ -471,12 +544,16 @@ SIO_TYPES = {0: 'CONNECT', 1: 'DISCONNECT', 2: 'EVENT', 3: 'ACK', 4: 'ERROR/CONN
 
 
 def counts(truth_path):
-    eio, sio, _ = load_truth(truth_path)
-    ec = collections.Counter((t + (' probe' if data == ('s', 'probe') else ''), tr, d)
-                             for d, tr, t, data in eio)
-    sc = collections.Counter((json.loads(p)['type'], d) for d, p in sio)
-    print('%s: %d Engine.IO packets, %d Socket.IO packets' % (truth_path, len(eio), len(sio)))
-    for t in [x for e in EIO_TYPES for x in (e, e + ' probe')]:
+    eio, sio, _, expect, _ = load_truth(truth_path)
+    ec = collections.Counter((t + (' probe' if data == ('s', 'probe') else '')
+                              + (' refused' if rej else ''), tr, d)
+                             for _, d, tr, t, data, rej in eio)
+    sc = collections.Counter((json.loads(p)['type'], d) for _, d, p in sio)
+    sids = {x[0] for x in eio if x[0]}
+    print('%s: %d Engine.IO packets, %d Socket.IO packets%s'
+          % (truth_path, len(eio), len(sio),
+             ', %d session(s)' % len(sids) if sids else ''))
+    for t in [x for e in EIO_TYPES for x in (e, e + ' probe', e + ' refused')]:
         row = ['%s %s=%d' % (tr, d, ec[(t, tr, d)]) for tr in ('polling', 'websocket')
                for d in ('c2s', 's2c') if ec[(t, tr, d)]]
         if row:
@@ -484,6 +561,72 @@ def counts(truth_path):
     for t in sorted(SIO_TYPES):
         if sc[(t, 'c2s')] or sc[(t, 's2c')]:
             print('  sio %d %-20s c2s=%d s2c=%d' % (t, SIO_TYPES[t], sc[(t, 'c2s')], sc[(t, 's2c')]))
+    if expect is not None:
+        print('  expect: %s' % json.dumps(expect, sort_keys=True))
+
+
+def check_expect(expect, wire, wire_sio, errors):
+    """Check the truth's expect line against the wire (see the module doc)."""
+    sids = {w.sid for w in wire}
+    if expect.get('sessions') != len(sids):
+        errors.append('expect: %r sessions, wire has %d session id(s)'
+                      % (expect.get('sessions'), len(sids)))
+    reqs, acks = {}, {}
+    for frame, sid, d, p in wire_sio:
+        if p.get('id') is None:
+            continue
+        if p['type'] in (2, 5):
+            reqs.setdefault((sid, d, p['nsp'], p['id']), (frame, p))
+        elif p['type'] in (3, 6):
+            rd = 'c2s' if d == 's2c' else 's2c'
+            acks.setdefault((sid, rd, p['nsp'], p['id']), (frame, p))
+
+    def request(item, what):
+        k = (item['sid'], item['dir'], item['nsp'], item['id'])
+        r = reqs.get(k)
+        if r is None:
+            errors.append('expect %s: request %r is not on the wire' % (what, k))
+            return k, None
+        data = r[1].get('data')
+        if not isinstance(data, list) or not data or data[0] != item.get('event'):
+            errors.append('expect %s: request %r is %r, not event %r'
+                          % (what, k, data and data[0], item.get('event')))
+        return k, r
+
+    for item in expect.get('late_acks', []):
+        k, r = request(item, 'late_acks')
+        a = acks.get(k)
+        if a is None:
+            errors.append('expect late_acks: no ack for %r on the wire' % (k,))
+        elif r is not None:
+            gap = (wire.times[a[0]] - wire.times[r[0]]) * 1000
+            if abs(gap - item['delay_ms']) > 250:
+                errors.append('expect late_acks: %r acked %.0f ms later on the wire, truth says %s ms'
+                              % (k, gap, item['delay_ms']))
+            else:
+                print('  expect: late ack %s %s %s id %s: %.0f ms on the wire (truth %d ms)'
+                      % (k[0], k[1], item.get('event'), k[3], gap, item['delay_ms']))
+    for item in expect.get('unanswered', []):
+        k, r = request(item, 'unanswered')
+        if k in acks:
+            errors.append('expect unanswered: %r has an ack on the wire' % (k,))
+        elif r is not None:
+            print('  expect: unanswered %s %s %s id %s' % (k[0], k[1], item.get('event'), k[3]))
+    for item in expect.get('timed_out_sessions', []):
+        sid = item['sid']
+        if sid not in sids:
+            errors.append('expect timed_out_sessions: %s is not on the wire' % sid)
+            continue
+        closes = [w.frame for i, w in enumerate(wire)
+                  if w.sid == sid and w.type == 'close' and i not in wire.rejected]
+        discs = [f for f, s, d, p in wire_sio if s == sid and p['type'] == 1]
+        refused = [w.frame for i, w in enumerate(wire) if w.sid == sid and i in wire.rejected]
+        if closes or discs:
+            errors.append('expect timed_out_sessions: %s has close (frames %s) / DISCONNECT '
+                          '(frames %s) on the wire' % (sid, closes, discs))
+        else:
+            print('  expect: session %s timed out: no close/DISCONNECT on the wire%s'
+                  % (sid, '; refused packets after it in frame(s) %s' % refused if refused else ''))
 
 
 def main():
@@ -494,17 +637,25 @@ def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     pcap, truth_path, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    truth_eio, truth_sio, errors = load_truth(truth_path)
+    truth_eio, truth_sio, errors, expect, use_sid = load_truth(truth_path)
     try:
         wire, notes = extract_wire(pcap, port)
         wire_sio = sio_from_wire(wire)
     except (WireError, ValueError, KeyError, IndexError) as e:
         print('FAIL %s: cannot read the wire: %s: %s' % (pcap, type(e).__name__, e))
         sys.exit(1)
-    wire_eio = [(d, tr, t, data) for (_, _, d, tr, t, data) in wire]
+    # without sids in the truth, compare without them
+    sid_of = (lambda s: s) if use_sid else (lambda s: None)
+    wire_eio = [(sid_of(w.sid), w.dir, w.transport, w.type, w.data, wire.rejected.get(i))
+                for i, w in enumerate(wire)]
+    if not use_sid:
+        truth_eio = [(None,) + k[1:] for k in truth_eio]
+        truth_sio = [(None,) + k[1:] for k in truth_sio]
     compare('eio', truth_eio, wire_eio, errors)
-    compare('sio', truth_sio, wire_sio, errors)
-    sids = {sid for (_, sid, *_rest) in wire}
+    compare('sio', truth_sio, [(sid_of(s), d, canon(p)) for _, s, d, p in wire_sio], errors)
+    if expect is not None:
+        check_expect(expect, wire, wire_sio, errors)
+    sids = {w.sid for w in wire}
     for k, v in sorted(notes.items()):
         print('  wire: %s (x%d)' % (k, v))
     if errors:
@@ -512,8 +663,9 @@ def main():
         for e in errors:
             print('  ' + e)
         sys.exit(1)
-    print('OK   %s: %d Engine.IO + %d Socket.IO packets (%d connection(s)) match %s'
-          % (pcap, len(truth_eio), len(truth_sio), len(sids), truth_path))
+    print('OK   %s: %d Engine.IO + %d Socket.IO packets (%d connection(s)%s) match %s'
+          % (pcap, len(truth_eio), len(truth_sio), len(sids),
+             ', per session id' if use_sid else '', truth_path))
 
 
 if __name__ == '__main__':

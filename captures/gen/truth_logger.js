@@ -5,6 +5,13 @@
 // actually handed to a live socket (s2c) or decoded from received wire data
 // (c2s), and records every Socket.IO packet string exactly, in the order the
 // server saw/sent them. Must be installed before the server handles requests.
+//
+// Every line also carries "sid": the handshake session id of the transport
+// that received/sent the packet (for the handshake line: the id it hands
+// out). computeExpect() derives, from the server's point of view, which
+// requests with an ack id were acked late or never, and which sessions ended
+// by a heartbeat timeout; setExpect() appends that as a last
+// {"expect": ...} line.
 
 // socket.io must be loaded first: lib/manager.js reads the protocol version
 // from the exports of the module that first requires it (module.parent).
@@ -12,6 +19,7 @@ var sio = require('socket.io');
 var parser = sio.parser || require('socket.io/lib/parser');
 var Manager = sio.Manager;
 var HTTPPolling = require('socket.io/lib/transports/http-polling');
+var Transport = require('socket.io/lib/transport');
 var wsVersions = [
   require('socket.io/lib/transports/websocket/default'),
   require('socket.io/lib/transports/websocket/hybi-07-12'),
@@ -19,6 +27,8 @@ var wsVersions = [
 ];
 
 var records = [];
+var ends = [];             // sessions that ended: {sid, reason, t}
+var expect = null;
 var origDecodePacket = parser.decodePacket;
 var origDecodePayload = parser.decodePayload;
 
@@ -40,9 +50,31 @@ function splitPayload(data) {
   return out;
 }
 
-function record(dir, raw) {
-  records.push({ dir: dir, raw: raw, pkt: origDecodePacket(raw) });
+function nowMs() { return Number(process.hrtime.bigint()) / 1e6; }
+
+// time of a record, kept out of the JSON line
+function stamp(rec) {
+  Object.defineProperty(rec, 't', { value: nowMs(), enumerable: false });
+  return rec;
 }
+
+// c2s records get their sid from the transport that handles them: both the
+// websocket frame handler and HTTPTransport#onData call the transport's
+// onMessage right after decoding (synchronously)
+var pendingSid = [];
+function record(dir, raw, sid) {
+  var rec = stamp({ dir: dir, raw: raw, pkt: origDecodePacket(raw) });
+  if (sid !== undefined) rec.sid = sid;
+  else pendingSid.push(rec);
+  records.push(rec);
+}
+var origOnMessage = Transport.prototype.onMessage;
+Transport.prototype.onMessage = function () {
+  var id = this.id;
+  pendingSid.forEach(function (rec) { rec.sid = id; });
+  pendingSid = [];
+  return origOnMessage.apply(this, arguments);
+};
 
 // ---- c2s: everything the server decodes came off the wire -------------
 var inPayload = 0;
@@ -67,7 +99,7 @@ wsVersions.forEach(function (WS) {
   WS.prototype.write = function (data) {
     // same condition the transport uses before framing and writing;
     // default.js (hixie) may buffer, which it does not in our scenarios
-    if (this.open && socketAlive(this.socket) && !this.buffer) record('s2c', data);
+    if (this.open && socketAlive(this.socket) && !this.buffer) record('s2c', data, this.id);
     return origWrite.apply(this, arguments);
   };
 });
@@ -75,9 +107,9 @@ wsVersions.forEach(function (WS) {
 // ---- s2c: polling responses (payload of one or more packets) ----------
 var origPollWrite = HTTPPolling.prototype.write;
 HTTPPolling.prototype.write = function (data) {
-  var res = this.response;
+  var res = this.response, id = this.id;
   if (res && !res.writableEnded && !res.headersSent && socketAlive(res.socket)) {
-    splitPayload(data).forEach(function (raw) { record('s2c', raw); });
+    splitPayload(data).forEach(function (raw) { record('s2c', raw, id); });
   }
   return origPollWrite.apply(this, arguments);
 };
@@ -88,15 +120,80 @@ Manager.prototype.handleHandshake = function (data, req, res) {
   var origEnd = res.end;
   res.end = function (body) {
     if (res.statusCode === 200 && typeof body === 'string') {
-      records.push({ dir: 's2c', handshake: body });
+      records.push(stamp({ dir: 's2c', handshake: body, sid: body.split(':')[0] }));
     }
     return origEnd.apply(this, arguments);
   };
   return origHandshake.apply(this, arguments);
 };
 
+// ---- how sessions end ------------------------------------------------
+var origClientDisconnect = Manager.prototype.onClientDisconnect;
+Manager.prototype.onClientDisconnect = function (id, reason) {
+  if (!ends.some(function (e) { return e.sid === id; })) {
+    ends.push({ sid: id, reason: reason, t: nowMs() });
+  }
+  return origClientDisconnect.apply(this, arguments);
+};
+
+// ---- expectations, from the server's point of view --------------------
+// late: an ack that came (or went) lateMs or more after its request.
+// nsp is the 0.x endpoint ('' for the main namespace), id a number.
+function computeExpect(lateMs) {
+  if (lateMs === undefined) lateMs = 500;
+  var reqs = [], acks = {}, sids = {};
+  records.forEach(function (r) {
+    if (!r.sid) return;
+    sids[r.sid] = true;
+    var p = r.pkt;
+    if (!p) return;
+    if (p.type === 'ack') {
+      var reqDir = r.dir === 'c2s' ? 's2c' : 'c2s';
+      var k = [r.sid, reqDir, p.endpoint || '', Number(p.ackId)].join('|');
+      if (!acks[k]) acks[k] = r;
+    } else if (p.id) {
+      reqs.push(r);
+    }
+  });
+  var late = [], unanswered = [];
+  reqs.forEach(function (r) {
+    var p = r.pkt;
+    var item = { sid: r.sid, dir: r.dir, nsp: p.endpoint || '', id: Number(p.id),
+      event: p.type === 'event' ? p.name : null };
+    if (p.type !== 'event') item.type = p.type;
+    var a = acks[[r.sid, r.dir, item.nsp, item.id].join('|')];
+    if (!a) unanswered.push(item);
+    else if (a.t - r.t >= lateMs) {
+      item.delay_ms = Math.round(a.t - r.t);
+      late.push(item);
+    }
+  });
+  var timedOut = [];
+  ends.forEach(function (e) {
+    if (e.reason !== 'heartbeat timeout') return;
+    var last = null;
+    records.forEach(function (r) {
+      if (r.sid === e.sid && r.dir === 'c2s' && r.t <= e.t) last = r;
+    });
+    timedOut.push({ sid: e.sid, reason: e.reason,
+      silent_ms: last ? Math.round(e.t - last.t) : null });
+  });
+  return {
+    late_acks: late,
+    unanswered: unanswered,
+    timed_out_sessions: timedOut,
+    sessions: Object.keys(sids).length,
+    session_ends: ends.map(function (e) { return { sid: e.sid, reason: e.reason }; })
+  };
+}
+
 exports.records = records;
+exports.ends = ends;
+exports.computeExpect = computeExpect;
+exports.setExpect = function (e) { expect = e; };
 exports.splitPayload = splitPayload;
 exports.toJsonl = function () {
-  return records.map(function (r) { return JSON.stringify(r); }).join('\n') + '\n';
+  var lines = records.map(function (r) { return JSON.stringify(r); });
+  if (expect) lines.push(JSON.stringify({ expect: expect }));
+  return lines.join('\n') + '\n';
 };

@@ -19,6 +19,18 @@
 // server's own socket.io-parser; each decoded packet is logged right after the
 // Engine.IO line that completed it.
 //
+// Every line also carries "sid": the Engine.IO session id of the connection.
+//
+// Requests the server turns away (a POST with a session id it no longer
+// knows, answered 400 "Session ID unknown") are logged too, when
+// watchRejected(engine) is used: their Engine.IO packets get
+// "rejected": {status, code, message} and are not fed to the Socket.IO
+// decoder (the server never processed them).
+//
+// computeExpect() derives, from the server's point of view, which Socket.IO
+// requests with an ack id were acked late or never, and which sessions ended
+// by a ping timeout; setExpect() appends that as a last {"expect": ...} line.
+//
 // Must be installed before the server handles any request.
 
 const fs = require('fs');
@@ -46,13 +58,23 @@ function toJsonable(v) {
  *                                   engine.io 6 transports carry .parser)
  *   sioParser                     : the server's socket.io-parser module
  */
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+// time of a record, kept out of the JSON line
+function stamp(rec) {
+  Object.defineProperty(rec, 't', { value: nowMs(), enumerable: false });
+  return rec;
+}
+
 function install(opts) {
   const records = [];
+  const ends = [];           // engine sessions that closed: {sid, reason, t}
+  let expect = null;
   const { sioParser } = opts;
   let nextConn = 0;
 
   function newState() {
-    const st = { conn: nextConn++, dec: {} };
+    const st = { conn: nextConn++, dec: {}, sid: undefined };
     for (const dir of ['c2s', 's2c']) {
       const d = new sioParser.Decoder();
       const slot = { decoder: d, header: null };
@@ -64,7 +86,7 @@ function install(opts) {
         if (p.data !== undefined) out.data = toJsonable(p.data);
         if (slot.header) out.attachments = slot.header.attachments;
         slot.header = null;
-        records.push({ dir, sio: out });
+        records.push(stamp({ dir, sio: out, sid: st.sid }));
       });
       st.dec[dir] = slot;
     }
@@ -87,7 +109,7 @@ function install(opts) {
     try {
       slot.decoder.add(data);
     } catch (e) {
-      records.push({ dir, sio_error: String(e && e.message || e) });
+      records.push({ dir, sio_error: String(e && e.message || e), sid: stateOf(transport).sid });
     }
   }
 
@@ -104,7 +126,7 @@ function install(opts) {
     if (packet.data !== undefined && packet.data !== null) {
       eio.data = typeof packet.data === 'string' ? packet.data : toJsonable(packet.data);
     }
-    records.push({ dir, eio, transport: transport.name });
+    records.push(stamp({ dir, eio, transport: transport.name, sid: stateOf(transport).sid }));
     if (packet.type === 'message' && packet.data !== undefined && packet.data !== null) {
       feedSio(transport, dir, packet.data);
     }
@@ -119,6 +141,7 @@ function install(opts) {
   const origSetTransport = SP.setTransport;
   SP.setTransport = function (transport) {
     if (!this.__truthState) this.__truthState = transport.__truthState || newState();
+    this.__truthState.sid = this.id;
     transport.__truthState = this.__truthState;
     return origSetTransport.apply(this, arguments);
   };
@@ -127,10 +150,17 @@ function install(opts) {
     const orig = SP[name];
     SP[name] = function (transport) {
       if (!this.__truthState) this.__truthState = newState();
+      this.__truthState.sid = this.id;
       transport.__truthState = this.__truthState;
       return orig.apply(this, arguments);
     };
   }
+
+  const origOnClose = SP.onClose;
+  SP.onClose = function (reason) {
+    if (this.readyState !== 'closed') ends.push({ sid: this.id, reason, t: nowMs() });
+    return origOnClose.apply(this, arguments);
+  };
 
   // ---- c2s ---------------------------------------------------------------
   const TP = opts.Transport.prototype;
@@ -184,11 +214,94 @@ function install(opts) {
     return origWsSend.apply(this, arguments);
   };
 
+  // ---- c2s requests the server turned away -----------------------------
+  // engine.io emits "connection_error" right before it answers 400/403; the
+  // body of such a POST is on the wire but never reaches a session.
+  function watchRejected(engine) {
+    engine.on('connection_error', ({ req, code, message }) => {
+      const q = req._query || {};
+      if (req.method !== 'POST' || !q.sid) return;
+      const chunks = [];
+      req.on('data', (d) => chunks.push(d));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const protocol = q.EIO === '4' ? 4 : 3;
+        const rejected = { status: req.res ? req.res.statusCode : undefined, code, message };
+        const packets = [];
+        if (protocol === 4) {
+          packets.push(...opts.eio4Parser.decodePayload(body.toString('utf8')));
+        } else {
+          opts.eio3Parser.decodePayload(body.toString('utf8'), (p) => { packets.push(p); });
+        }
+        for (const p of packets) {
+          const eio = { type: p.type };
+          if (p.data !== undefined && p.data !== null) {
+            eio.data = typeof p.data === 'string' ? p.data : toJsonable(p.data);
+          }
+          records.push(stamp({ dir: 'c2s', eio, transport: q.transport, sid: q.sid, rejected }));
+        }
+      });
+    });
+  }
+
+  // ---- expectations, from the server's point of view --------------------
+  // late: an ack that came (or went) lateMs or more after its request
+  function computeExpect(lateMs = 500) {
+    const reqs = new Map();
+    const acks = new Map();
+    const sids = new Set();
+    for (const r of records) {
+      if (r.note || r.rejected || !r.sid) continue;
+      sids.add(r.sid);
+      if (!r.sio || r.sio.id === undefined) continue;
+      const p = r.sio;
+      if (p.type === 2 || p.type === 5) {
+        reqs.set([r.sid, r.dir, p.nsp, p.id].join('|'), r);
+      } else if (p.type === 3 || p.type === 6) {
+        // an ack travels the other way from its request
+        const reqDir = r.dir === 'c2s' ? 's2c' : 'c2s';
+        const k = [r.sid, reqDir, p.nsp, p.id].join('|');
+        if (!acks.has(k)) acks.set(k, r);
+      }
+    }
+    const late = [];
+    const unanswered = [];
+    for (const [k, r] of reqs) {
+      const item = { sid: r.sid, dir: r.dir, nsp: r.sio.nsp, id: r.sio.id,
+        event: Array.isArray(r.sio.data) ? r.sio.data[0] : null };
+      const a = acks.get(k);
+      if (!a) unanswered.push(item);
+      else if (a.t - r.t >= lateMs) late.push({ ...item, delay_ms: Math.round(a.t - r.t) });
+    }
+    const timedOut = [];
+    for (const e of ends) {
+      if (e.reason !== 'ping timeout') continue;
+      let last = null;
+      for (const r of records) {
+        if (r.sid === e.sid && r.dir === 'c2s' && !r.rejected && r.t <= e.t) last = r;
+      }
+      timedOut.push({ sid: e.sid, reason: e.reason,
+        silent_ms: last ? Math.round(e.t - last.t) : null });
+    }
+    return {
+      late_acks: late,
+      unanswered,
+      timed_out_sessions: timedOut,
+      sessions: sids.size,
+      session_ends: ends.map((e) => ({ sid: e.sid, reason: e.reason }))
+    };
+  }
+
   return {
     records,
+    ends,
+    watchRejected,
+    computeExpect,
+    setExpect(e) { expect = e; },
     write(path) {
-      fs.writeFileSync(path, records.filter((r) => !r.note)
-        .map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const lines = records.filter((r) => !r.note).map((r) => JSON.stringify(r));
+      if (expect) lines.push(JSON.stringify({ expect }));
+      fs.writeFileSync(path, lines.join('\n') + '\n');
     },
     notes() { return records.filter((r) => r.note || r.sio_error); }
   };
@@ -222,6 +335,7 @@ exports.installSio4 = function () {
     Polling: require(path.join(eioDir, 'transports/polling.js')).Polling,
     WebSocket: require(path.join(eioDir, 'transports/websocket.js')).WebSocket,
     Socket: require(path.join(eioDir, 'socket.js')).Socket,
+    eio4Parser: require(require.resolve('engine.io-parser', { paths: [eioMain] })),
     sioParser: require(require.resolve('socket.io-parser', { paths: [base] }))
   });
 };
