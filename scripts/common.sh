@@ -7,7 +7,7 @@ BUILD="${SIO_BUILD_DIR:-$ROOT/build}"
 
 # Debian packages the build and the tests need.
 PACKAGES=(cmake g++ make pkg-config python3 tshark wireshark-dev libglib2.0-dev libsimdjson-dev
-          googletest libgtest-dev util-linux clang libclang-rt-14-dev valgrind)
+          googletest libgtest-dev libbenchmark-dev util-linux clang libclang-rt-14-dev valgrind)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else

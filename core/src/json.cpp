@@ -57,15 +57,30 @@ size_t skip_ws(std::string_view t, size_t pos) {
   return pos;
 }
 
+// One past the closing quote of the string whose opening quote is at `pos`.
+// Most payload bytes are string contents: memchr skips them.
+size_t string_end(std::string_view t, size_t pos) {
+  const char* base = t.data();
+  size_t i = pos + 1;
+  while (i < t.size()) {
+    const void* q = std::memchr(base + i, '"', t.size() - i);
+    if (!q) return t.size();
+    size_t at = static_cast<size_t>(static_cast<const char*>(q) - base);
+    size_t bs = 0;  // an odd run of backslashes before the quote escapes it
+    while (at - bs > pos + 1 && base[at - bs - 1] == '\\') ++bs;
+    if (bs % 2 == 0) return at + 1;
+    i = at + 1;
+  }
+  return t.size();
+}
+
 size_t value_end(std::string_view t, size_t pos) {
   size_t depth = 0;
   while (pos < t.size()) {
     char c = t[pos];
     if (c == '"') {
-      ++pos;
-      while (pos < t.size() && t[pos] != '"') pos += (t[pos] == '\\') ? 2 : 1;
-      ++pos;
-      if (depth == 0) return pos > t.size() ? t.size() : pos;
+      pos = string_end(t, pos);
+      if (depth == 0) return pos;
       continue;
     }
     if (c == '[' || c == '{') {
@@ -81,17 +96,18 @@ size_t value_end(std::string_view t, size_t pos) {
   return t.size();
 }
 
-void array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span>& items) {
+size_t array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span>& items) {
   // t[pos] == '['
   pos = skip_ws(t, pos + 1);
-  if (pos < t.size() && t[pos] == ']') return;
+  if (pos < t.size() && t[pos] == ']') return pos + 1;
   while (pos < t.size()) {
     size_t end = value_end(t, pos);
     items.push_back(make_span(base + pos, end - pos));
     pos = skip_ws(t, end);
-    if (pos >= t.size() || t[pos] != ',') return;
+    if (pos >= t.size() || t[pos] != ',') return pos < t.size() ? pos + 1 : pos;
     pos = skip_ws(t, pos + 1);
   }
+  return pos;
 }
 
 void object_members(std::string_view t, size_t pos, uint32_t base, std::vector<Json::Member>& members) {
@@ -178,16 +194,22 @@ Fault Json::event_object(std::string_view text, uint32_t base, Event& ev, std::v
   if (el.get_object().get(obj)) return make_fault(Error::json_not_object, base);
 
   // Walk the top-level members to find the spans of "name" and "args".
+  // One walk finds both, and the arguments' items on the way.
   Span name_val, args_val;
   size_t pos = json_scan::skip_ws(text, json_scan::skip_ws(text, 0) + 1);
   while (pos < text.size() && text[pos] == '"') {
-    size_t key_end = json_scan::value_end(text, pos);
+    size_t key_end = json_scan::string_end(text, pos);
     std::string_view key = text.substr(pos + 1, key_end - pos - 2);
     pos = json_scan::skip_ws(text, key_end);
     pos = json_scan::skip_ws(text, pos + 1);  // ':'
-    size_t vend = json_scan::value_end(text, pos);
+    size_t vend;
+    if (key == "args" && !args_val.present()) {
+      vend = text[pos] == '[' ? json_scan::array_items(text, pos, base, items) : json_scan::value_end(text, pos);
+      args_val = make_span(pos, vend - pos);
+    } else {
+      vend = json_scan::value_end(text, pos);
+    }
     if (key == "name" && !name_val.present()) name_val = make_span(pos, vend - pos);
-    if (key == "args" && !args_val.present()) args_val = make_span(pos, vend - pos);
     pos = json_scan::skip_ws(text, vend);
     if (pos >= text.size() || text[pos] != ',') break;
     pos = json_scan::skip_ws(text, pos + 1);
@@ -204,13 +226,13 @@ Fault Json::event_object(std::string_view text, uint32_t base, Event& ev, std::v
 
   simdjson::dom::element args_el;
   if (obj["args"].get(args_el) == simdjson::SUCCESS) {
-    if (!args_el.is_array()) {
+    if (!args_el.is_array() || !args_val.present()) {
+      items.clear();
       return make_fault(Error::args_not_array, base + (args_val.present() ? args_val.off : 0));
     }
-    if (args_val.present()) {
-      ev.args = make_span(base + args_val.off, args_val.len);
-      json_scan::array_items(text, args_val.off, base, items);
-    }
+    ev.args = make_span(base + args_val.off, args_val.len);
+  } else {
+    items.clear();
   }
   return {};
 }

@@ -63,8 +63,10 @@ namespace json_scan {
 size_t skip_ws(std::string_view t, size_t pos);
 // End (one past) of the value starting at pos.
 size_t value_end(std::string_view t, size_t pos);
-// Spans of the elements of the array starting at `pos` ('['), relative to t.
-void array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span>& items);
+// One past the closing quote of the string starting at `pos` ('"').
+size_t string_end(std::string_view t, size_t pos);
+// Spans of the elements of the array starting at `pos` ('['); returns one past its ']'.
+size_t array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span>& items);
 // Members of the object starting at `pos` ('{').
 void object_members(std::string_view t, size_t pos, uint32_t base, std::vector<Json::Member>& members);
 
