@@ -76,27 +76,49 @@ proto_item* add_string_span(proto_tree* tree, int hf, tvbuff_t* tvb, packet_info
                                wmem_strndup(pinfo->pool, value.data(), value.size()));
 }
 
-// One line of the Info column for a packet.
+void append_view(wmem_strbuf_t* b, std::string_view v) { wmem_strbuf_append_len(b, v.data(), v.size()); }
+
+void append_u64(wmem_strbuf_t* b, uint64_t v) {
+  char digits[24];
+  size_t n = sizeof digits;
+  do {
+    digits[--n] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v);
+  wmem_strbuf_append_len(b, digits + n, sizeof digits - n);
+}
+
+// One line of the Info column for a packet (plain appends: this runs for every packet).
 void append_summary(wmem_strbuf_t* info, const sio::Packet& p, std::string_view text) {
   if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
   wmem_strbuf_append(info, p.type_name ? p.type_name : "unknown");
   if (p.name.present() || !p.name_value.empty()) {
-    wmem_strbuf_append_printf(info, " \"%.*s\"", static_cast<int>(p.name_value.size()), p.name_value.data());
+    wmem_strbuf_append(info, " \"");
+    append_view(info, p.name_value);
+    wmem_strbuf_append_c(info, '"');
   }
-  if (p.ack_id.present()) wmem_strbuf_append_printf(info, " %" PRIu64, p.ack_id_value);
+  if (p.ack_id.present()) {
+    wmem_strbuf_append_c(info, ' ');
+    append_u64(info, p.ack_id_value);
+  }
   if (p.id.present()) {
-    // 0.x writes a data ack as "id+"; later generations have no such mark
-    wmem_strbuf_append_printf(info, " id=%" PRIu64 "%s", p.id_value, p.ack_marker.present() ? "+" : "");
+    wmem_strbuf_append(info, " id=");
+    append_u64(info, p.id_value);
+    if (p.ack_marker.present()) wmem_strbuf_append_c(info, '+');  // 0.x's "id+": a data ack
   }
   std::string_view ep = p.endpoint.in(text);
-  if (!ep.empty()) wmem_strbuf_append_printf(info, " %.*s", static_cast<int>(ep.size()), ep.data());
+  if (!ep.empty()) {
+    wmem_strbuf_append_c(info, ' ');
+    append_view(info, ep);
+  }
   if (p.qs.present() && p.qs.len) {
-    std::string_view qs = p.qs.in(text);
-    wmem_strbuf_append_printf(info, "?%.*s", static_cast<int>(qs.size()), qs.data());
+    wmem_strbuf_append_c(info, '?');
+    append_view(info, p.qs.in(text));
   }
   if (p.reason.present()) {
     const char* r = sio::v1::reason_name(p.reason_value);
-    wmem_strbuf_append_printf(info, " %s", r ? r : "unknown reason");
+    wmem_strbuf_append_c(info, ' ');
+    wmem_strbuf_append(info, r ? r : "unknown reason");
   }
   if (p.fault) wmem_strbuf_append(info, " [malformed]");
 }
@@ -104,6 +126,7 @@ void append_summary(wmem_strbuf_t* info, const sio::Packet& p, std::string_view 
 // Adds the fields of one decoded packet under `st`.
 void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
                        std::string_view text) {
+  if (!st) return;  // no tree wanted: nothing to copy or format
   proto_item* ti = proto_tree_add_uint(st, hf_version, tvb, p.type.off, 0, p.version);
   proto_item_set_generated(ti);
   if (p.type_name) {
@@ -182,9 +205,11 @@ proto_tree* sio_fill_packet_item(proto_item* pi, tvbuff_t* tvb, packet_info* pin
   if (p.fault) sio_add_fault(tvb, pinfo, st, p.fault, "packet");
   size_t before = wmem_strbuf_get_len(info);
   append_summary(info, p, text);
-  const char* summary = wmem_strbuf_get_str(info) + before;
-  if (before) summary += 2;  // the ", " between packets
-  proto_item_append_text(pi, ", %s", summary);
+  if (pi) {
+    const char* summary = wmem_strbuf_get_str(info) + before;
+    if (before) summary += 2;  // the ", " between packets
+    proto_item_append_text(pi, ", %s", summary);
+  }
   return st;
 }
 

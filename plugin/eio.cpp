@@ -89,8 +89,10 @@ gint64* next_packet_key(packet_info* pinfo) {
     counter = wmem_new0(pinfo->pool, guint32);
     p_add_proto_data(pinfo->pool, pinfo, proto_eio, 0, counter);
   }
+  // g_int64_hash hashes the low 32 bits only: the frame number goes there
   auto* key = wmem_new(wmem_file_scope(), gint64);
-  *key = (static_cast<gint64>(pinfo->num) << 20) | (*counter)++;
+  *key = (static_cast<gint64>(*counter & 0xFFFFFFF) << 32) | pinfo->num;
+  ++*counter;
   return key;
 }
 
@@ -327,18 +329,17 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
     if (c.generation == sio::Generation::eio3) {
       binary = !text.empty() && static_cast<unsigned char>(text[0]) < sio::eio::kTypeCount;
     } else {
-      auto* cached = static_cast<guint8*>(p_get_proto_data(wmem_file_scope(), pinfo, proto_eio, pinfo->curr_layer_num));
-      if (!cached) {
-        cached = wmem_new0(wmem_file_scope(), guint8);
-        bool b = expecting_attachment(pinfo, c);
-        if (!b) {
-          sio::eio::decode_text(text, all, 4, eio_packet);
-          b = eio_packet.fault && eio_packet.fault.code != sio::Error::empty;
-        }
-        *cached = b ? 2 : 1;
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_eio, pinfo->curr_layer_num, cached);
+      // Only a binary verdict from pending attachments depends on state: that one is kept.
+      static guint8 marker;
+      binary = p_get_proto_data(wmem_file_scope(), pinfo, proto_eio, pinfo->curr_layer_num) != nullptr;
+      if (!binary && !PINFO_FD_VISITED(pinfo) && expecting_attachment(pinfo, c)) {
+        binary = true;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_eio, pinfo->curr_layer_num, &marker);
       }
-      binary = *cached == 2;
+      if (!binary) {
+        sio::eio::decode_text(text, all, 4, eio_packet);
+        binary = eio_packet.fault && eio_packet.fault.code != sio::Error::empty;
+      }
     }
     const char* session = c.session;
     dissect_packet(tvb, pinfo, tree, c, all, all, binary, nullptr, 0, info, session);

@@ -88,15 +88,38 @@ Session* session_get(const char* sid) {
   return s;
 }
 
-gint64* packet_key(packet_info* pinfo, guint32 salt) {
+gint64 packet_key(packet_info* pinfo, guint32 salt) {
   auto* counter = static_cast<guint32*>(p_get_proto_data(pinfo->pool, pinfo, proto_sio, 1));
   if (!counter) {
     counter = wmem_new0(pinfo->pool, guint32);
     p_add_proto_data(pinfo->pool, pinfo, proto_sio, 1, counter);
   }
-  auto* key = wmem_new(wmem_file_scope(), gint64);
-  *key = (static_cast<gint64>(pinfo->num) << 24) | (static_cast<gint64>(salt) << 20) | ((*counter)++ & 0xFFFFF);
-  return key;
+  // g_int64_hash hashes the low 32 bits only: the frame number goes there
+  return (static_cast<gint64>(salt) << 56) | (static_cast<gint64>((*counter)++ & 0xFFFFFF) << 32) | pinfo->num;
+}
+
+// Only packets with something to remember are kept, so memory grows with
+// requests and heartbeats, not with packets.
+Track* keep(gint64 key, const Track& t) {
+  if (!t.request && !t.response && !t.heartbeat && !t.heartbeat_late && !t.reused_frame) {
+    static Track plain;
+    plain = t;
+    return &plain;
+  }
+  auto* k = wmem_new(wmem_file_scope(), gint64);
+  *k = key;
+  auto* kept = wmem_new(wmem_file_scope(), Track);
+  *kept = t;
+  wmem_map_insert(tracks, k, kept);
+  return kept;
+}
+
+// A later pass: what the first pass kept, or a plain packet of its session.
+Track* find(gint64 key, const char* sid, Track& scratch) {
+  if (auto* t = static_cast<Track*>(wmem_map_lookup(tracks, &key))) return t;
+  scratch = Track{};
+  scratch.session = sid ? static_cast<Session*>(wmem_map_lookup(sessions, sid)) : nullptr;
+  return &scratch;
 }
 
 void touch(Session* s, packet_info* pinfo, bool c2s) {
@@ -229,10 +252,11 @@ const char* sio_track_session_start(packet_info* pinfo, const char* sid, double 
 
 void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
                    guint off, uint8_t eio_type) {
-  gint64* key = packet_key(pinfo, 1);
-  auto* t = static_cast<Track*>(wmem_map_lookup(tracks, key));
-  if (!t) {
-    t = wmem_new0(wmem_file_scope(), Track);
+  gint64 key = packet_key(pinfo, 1);
+  Track scratch{};
+  Track* t;
+  if (!PINFO_FD_VISITED(pinfo)) {
+    t = &scratch;
     t->session = session_get(sid);
     touch(t->session, pinfo, c.request);
     if (eio_type == sio::eio::ping || eio_type == sio::eio::pong) {
@@ -241,7 +265,9 @@ void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
       note_silence(t->session, pinfo, t, c);
     }
     if (eio_type == sio::eio::close && t->session) t->session->closed = true;
-    wmem_map_insert(tracks, key, t);
+    t = keep(key, scratch);
+  } else {
+    t = find(key, sid, scratch);
   }
   show_common(tree, tvb, pinfo, c, sid, off);
   show_heartbeat(tree, tvb, pinfo, t, off);
@@ -251,14 +277,15 @@ void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
 void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
                    const sio::Packet& p, std::string_view text) {
   const guint off = p.type.present() ? p.type.off : 0;
-  gint64* key = packet_key(pinfo, 0);
-  auto* t = static_cast<Track*>(wmem_map_lookup(tracks, key));
+  gint64 key = packet_key(pinfo, 0);
+  Track scratch{};
+  Track* t = PINFO_FD_VISITED(pinfo) ? find(key, sid, scratch) : nullptr;
   std::string_view ep = p.endpoint.present() && p.endpoint.len ? p.endpoint.in(text) : std::string_view("/");
   const bool v1 = p.version == sio::v1::kVersion;
   const bool is_ack = v1 ? p.type_code == sio::v1::ack
                          : (p.type_code == sio::modern::ack || p.type_code == sio::modern::binary_ack);
   if (!t) {
-    t = wmem_new0(wmem_file_scope(), Track);
+    t = &scratch;
     Session* s = t->session = session_get(sid);
     touch(s, pinfo, c.request);
     if (s && !p.fault) {
@@ -294,7 +321,7 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
         }
       }
     }
-    wmem_map_insert(tracks, key, t);
+    t = keep(key, scratch);
   }
 
   show_common(tree, tvb, pinfo, c, sid, off);
