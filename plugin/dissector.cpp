@@ -52,6 +52,7 @@ int ett_handshake = -1;
 int ett_jsonp = -1;
 
 dissector_handle_t json_handle;
+int proto_json = -1;
 
 const value_string v1_reason_vals[] = {
     {0, "transport not supported"},
@@ -168,7 +169,8 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
       ti = proto_tree_add_string(st, hf_args, tvb, p.args.off, p.args.len, value);
       proto_tree* at = proto_item_add_subtree(ti, ett_args);
       for (const sio::Span& it : p.arg_items) add_string_span(at, hf_arg, tvb, pinfo, it, it.in(text));
-      if (sio_pref_json_subtree && json_handle && at) {
+      // Wireshark's JSON dissector is costly: only when the tree is shown or json fields are asked for
+      if (sio_pref_json_subtree && json_handle && at && proto_field_is_referenced(at, proto_json)) {
         tvbuff_t* jt;
         if (p.args_inner) {
           jt = tvb_new_child_real_data(tvb, reinterpret_cast<const guint8*>(value), static_cast<guint>(a.size() + 2),
@@ -420,5 +422,6 @@ void sio_register(void) {
 
 void sio_handoff(void) {
   json_handle = find_dissector_add_dependency("json", proto_sio);
+  proto_json = proto_get_id_by_filter_name("json");
   sio_handoff_transport();
 }
