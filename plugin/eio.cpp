@@ -329,16 +329,21 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
     if (c.generation == sio::Generation::eio3) {
       binary = !text.empty() && static_cast<unsigned char>(text[0]) < sio::eio::kTypeCount;
     } else {
-      // Only a binary verdict from pending attachments depends on state: that one is kept.
+      // Text unless it cannot be: a message that is a clean Engine.IO packet (and, for a
+      // message, a clean Socket.IO packet) stays text even while attachments are due, so
+      // a lost attachment frame does not swallow the next packet. Only a binary verdict
+      // from pending attachments depends on state: that one is kept for later passes.
       static guint8 marker;
       binary = p_get_proto_data(wmem_file_scope(), pinfo, proto_eio, pinfo->curr_layer_num) != nullptr;
-      if (!binary && !PINFO_FD_VISITED(pinfo) && expecting_attachment(pinfo, c)) {
-        binary = true;
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_eio, pinfo->curr_layer_num, &marker);
-      }
       if (!binary) {
-        sio::eio::decode_text(text, all, 4, eio_packet);
-        binary = eio_packet.fault && eio_packet.fault.code != sio::Error::empty;
+        if (!PINFO_FD_VISITED(pinfo) && expecting_attachment(pinfo, c) &&
+            !sio_eio_content_check(text, sio::Generation::eio4)) {
+          binary = true;
+          p_add_proto_data(wmem_file_scope(), pinfo, proto_eio, pinfo->curr_layer_num, &marker);
+        } else {
+          sio::eio::decode_text(text, all, 4, eio_packet);
+          binary = eio_packet.fault && eio_packet.fault.code != sio::Error::empty;
+        }
       }
     }
     const char* session = c.session;

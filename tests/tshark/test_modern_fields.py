@@ -81,6 +81,27 @@ class Filters(unittest.TestCase):
             self.assertEqual(ts.run(["-r", ts.capture(cap + ".pcapng"), "-2", "-Y",
                                      "sio.attachment.orphan || sio.attachment.missing"]), "", cap)
 
+    def test_attachment_experts_on_derived_captures(self):
+        """Real captures with one frame removed (editcap): a placeholder whose attachment is gone, and an
+        attachment whose event is gone, are flagged."""
+        import subprocess
+        ts = Tshark.get()
+        for cap in ("m2_default", "m4_default"):
+            src = ts.capture(cap + ".pcapng")
+            out = ts.run(["-r", src, "-Y", "sio.attachment.event", "-T", "fields", "-e", "frame.number",
+                          "-e", "sio.attachment.event", "-e", "sio.attachment.num"])
+            rows = [line.split("\t") for line in out.splitlines()]
+            # an event whose attachment 0 travels alone in a later frame
+            att_frame, ev_frame = next((int(a), int(e)) for a, e, n in rows if n == "0" and a != e)
+            # frames after a dropped one move up by one: the attachment lands on att_frame - 1
+            for drop, expert, flagged in ((att_frame, "sio.attachment.missing", ev_frame),
+                                          (ev_frame, "sio.attachment.orphan", att_frame - 1)):
+                derived = ts.file(f"derived-{cap}-{drop}.pcapng")
+                subprocess.run(["editcap", src, derived, str(drop)], check=True, capture_output=True)
+                ts.chown(derived)
+                got = ts.run(["-r", derived, "-2", "-Y", expert, "-T", "fields", "-e", "frame.number"]).split()
+                self.assertIn(str(flagged), got, (cap, drop, expert))
+
     def test_control_capture_has_no_eio(self):
         ts = Tshark.get()
         self.assertEqual(ts.run(["-r", ts.capture("control_plain.pcapng"), "-Y", "eio || sio"]), "")
