@@ -244,7 +244,12 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
       if (c.learned_session) *c.learned_session = session;
     }
   }
-  if (p.type_name) sio_track_eio(et, tvb, pinfo, c, session, where.off, p.type_code);
+  if (p.type_name) {
+    const bool upgrade = p.type_code == sio::eio::upgrade ||
+                         ((p.type_code == sio::eio::ping || p.type_code == sio::eio::pong) && !p.binary &&
+                          p.data.in(text) == "probe");
+    sio_track_eio(et, tvb, pinfo, c, session, where.off, p.type_code, upgrade);
+  }
   if (p.fault) {
     sio_add_eio_fault(tvb, pinfo, et, p.fault, "packet");
     if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");

@@ -21,6 +21,7 @@ int hf_ack_in = -1;
 int hf_ack_to = -1;
 int hf_ack_time = -1;
 int hf_heartbeat_gap = -1;
+int hf_upgrade_replaces = -1;
 
 expert_field ei_ack_unmatched = EI_INIT;
 expert_field ei_ack_missing = EI_INIT;
@@ -54,6 +55,7 @@ struct Session {
   bool have_heartbeat;
   nstime_t last_heartbeat;
   bool overdue_flagged;       // the current silence was already flagged
+  guint32 last_polling_frame; // the latest frame the session sent over a polling transport
   wmem_map_t* requests;       // "dir|namespace|id" -> AckRecord
 };
 
@@ -66,6 +68,7 @@ struct Track {
   bool heartbeat;
   double heartbeat_gap; // seconds since the previous heartbeat (or the session start)
   bool heartbeat_late;  // a heartbeat, or the first packet after a silence, beyond the limit
+  guint32 replaces;     // an upgrade packet: the last polling frame of the phase it replaces
 };
 
 wmem_map_t* sessions;  // sid -> Session
@@ -101,7 +104,7 @@ gint64 packet_key(packet_info* pinfo, guint32 salt) {
 // Only packets with something to remember are kept, so memory grows with
 // requests and heartbeats, not with packets.
 Track* keep(gint64 key, const Track& t) {
-  if (!t.request && !t.response && !t.heartbeat && !t.heartbeat_late && !t.reused_frame) {
+  if (!t.request && !t.response && !t.heartbeat && !t.heartbeat_late && !t.reused_frame && !t.replaces) {
     static Track plain;
     plain = t;
     return &plain;
@@ -122,10 +125,14 @@ Track* find(gint64 key, const char* sid, Track& scratch) {
   return &scratch;
 }
 
-void touch(Session* s, packet_info* pinfo, bool c2s) {
+void touch(Session* s, packet_info* pinfo, const SioCarrier& c) {
   if (!s || PINFO_FD_VISITED(pinfo)) return;
   s->last_frame = pinfo->num;
-  s->last_frame_dir[c2s ? 0 : 1] = pinfo->num;
+  s->last_frame_dir[c.request ? 0 : 1] = pinfo->num;
+  if (c.transport == sio::Transport::polling || c.transport == sio::Transport::xhr_polling ||
+      c.transport == sio::Transport::jsonp_polling) {
+    s->last_polling_frame = pinfo->num;
+  }
 }
 
 void note_heartbeat(Session* s, packet_info* pinfo, Track* t) {
@@ -251,25 +258,32 @@ const char* sio_track_session_start(packet_info* pinfo, const char* sid, double 
 }
 
 void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
-                   guint off, uint8_t eio_type) {
+                   guint off, uint8_t eio_type, bool upgrade) {
   gint64 key = packet_key(pinfo, 1);
   Track scratch{};
   Track* t;
   if (!PINFO_FD_VISITED(pinfo)) {
     t = &scratch;
     t->session = session_get(sid);
-    touch(t->session, pinfo, c.request);
+    touch(t->session, pinfo, c);
     if (eio_type == sio::eio::ping || eio_type == sio::eio::pong) {
       note_heartbeat(t->session, pinfo, t);
     } else {
       note_silence(t->session, pinfo, t, c);
     }
     if (eio_type == sio::eio::close && t->session) t->session->closed = true;
+    if (upgrade && t->session && c.transport == sio::Transport::websocket) {
+      t->replaces = t->session->last_polling_frame;
+    }
     t = keep(key, scratch);
   } else {
     t = find(key, sid, scratch);
   }
   show_common(tree, tvb, pinfo, c, sid, off);
+  if (t->replaces) {
+    proto_item* ti = proto_tree_add_uint(tree, hf_upgrade_replaces, tvb, off, 0, t->replaces);
+    proto_item_set_generated(ti);
+  }
   show_heartbeat(tree, tvb, pinfo, t, off);
   show_unclosed(tree, tvb, pinfo, t, off);
 }
@@ -287,7 +301,7 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
   if (!t) {
     t = &scratch;
     Session* s = t->session = session_get(sid);
-    touch(s, pinfo, c.request);
+    touch(s, pinfo, c);
     if (s && !p.fault) {
       if (v1 && p.type_code == sio::v1::heartbeat) {
         note_heartbeat(s, pinfo, t);
@@ -384,6 +398,9 @@ void sio_register_session(void) {
                     "Frame of the packet this acknowledgement answers", HFILL}},
       {&hf_ack_time, {"Ack time", "sio.ack_time", FT_RELATIVE_TIME, BASE_NONE, nullptr, 0x0,
                       "Time from the request to its acknowledgement", HFILL}},
+      {&hf_upgrade_replaces, {"Upgrade replaces polling up to", "sio.upgrade.replaces", FT_FRAMENUM, BASE_NONE,
+                              nullptr, 0x0, "Last frame of the polling phase this upgrade (probe, upgrade) replaces",
+                              HFILL}},
       {&hf_heartbeat_gap, {"Heartbeat gap", "sio.heartbeat_gap", FT_RELATIVE_TIME, BASE_NONE, nullptr, 0x0,
                            "Time since the previous heartbeat (ping or pong) of the session", HFILL}},
   };

@@ -51,8 +51,9 @@ void sio_register_stats(void);
 // A handshake or open packet starts session `sid` (first pass); returns the file-scope sid.
 const char* sio_track_session_start(packet_info* pinfo, const char* sid, double heartbeat_limit);
 // Session, direction, heartbeat timing of an Engine.IO packet.
+// `upgrade`: a probe ping/pong or an upgrade packet, linked to the polling phase it replaces.
 void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
-                   guint off, uint8_t eio_type);
+                   guint off, uint8_t eio_type, bool upgrade = false);
 // Session, direction, ack matching, heartbeats and the tap of a Socket.IO packet.
 void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
                    const sio::Packet& p, std::string_view text);

@@ -102,6 +102,22 @@ class Filters(unittest.TestCase):
                 got = ts.run(["-r", derived, "-2", "-Y", expert, "-T", "fields", "-e", "frame.number"]).split()
                 self.assertIn(str(flagged), got, (cap, drop, expert))
 
+    def test_upgrade_links_the_polling_phase_it_replaces(self):
+        ts = Tshark.get()
+        for cap in ("m2_default", "m4_default"):
+            out = ts.run(["-r", ts.capture(cap + ".pcapng"), "-Y", "eio.type == upgrade", "-T", "fields",
+                          "-e", "frame.number", "-e", "sio.upgrade.replaces", "-e", "sio.session"])
+            rows = [line.split("\t") for line in out.splitlines()]
+            self.assertEqual(len(rows), 1, cap)
+            frame, replaces, session = rows[0]
+            self.assertLess(int(replaces), int(frame))
+            # that frame is HTTP polling of the same session
+            out = ts.run(["-r", ts.capture(cap + ".pcapng"), "-Y", f"frame.number == {replaces}", "-T", "fields",
+                          "-e", "frame.protocols", "-e", "sio.session", "-E", "occurrence=f"])
+            protocols, polled = out.strip().split("\t")
+            self.assertIn(":http", protocols)
+            self.assertEqual(polled, session)
+
     def test_control_capture_has_no_eio(self):
         ts = Tshark.get()
         self.assertEqual(ts.run(["-r", ts.capture("control_plain.pcapng"), "-Y", "eio || sio"]), "")
