@@ -58,5 +58,5 @@ decoded=$("${run[@]}" tshark -r "$home/capture.pcapng" -Y sio -T fields -E occur
 malformed=$("${run[@]}" tshark -r "$home/capture.pcapng" -Y '_ws.malformed' | wc -l)
 stock_malformed=$("${run[@]}" tshark -r "$home/capture.pcapng" "${off[@]}" -Y '_ws.malformed' | wc -l)
 echo "Socket.IO packets decoded (default settings): $decoded"
-[ -f "$counts" ] && python3 -c "import json,sys; c=json.load(open(sys.argv[1])); print('generator count:', c.get('total_sio_packets', c.get('total', '?')))" "$counts"
+[ -f "$counts" ] && python3 -c "import json,sys; c=json.load(open(sys.argv[1])); print('generator count:', c.get('totals', {}).get('socketio_packets', '?'))" "$counts"
 echo "frames marked malformed: $malformed with the plugin, $stock_malformed without"
