@@ -245,3 +245,47 @@ TEST(Base64, Decodes) {
 }
 
 }  // namespace
+
+namespace {
+// Large inputs stay linear: a million tiny packets in one body, a huge attachment count,
+// a long run of namespaces' worth of data. Nothing here recurses on the input.
+TEST(ResourceBounds, MillionTinyPacketsInOneBody) {
+  std::string v4;
+  std::string v1;
+  for (int i = 0; i < 1000000; ++i) {
+    v4 += i ? "\x1e" "2" : "2";
+    v1 += "\xEF\xBF\xBD" "3" "\xEF\xBF\xBD" "2::";
+  }
+  std::vector<sio::eio::Frame> frames;
+  EXPECT_FALSE(sio::eio::split_payload_v4(v4, frames));
+  EXPECT_EQ(frames.size(), 1000000u);
+  std::vector<sio::v1::Frame> v1frames;
+  EXPECT_FALSE(sio::v1::split_payload(v1, v1frames));
+  EXPECT_EQ(v1frames.size(), 1000000u);
+}
+
+TEST(ResourceBounds, HugeAttachmentCountIsJustANumber) {
+  sio::modern::Decoder dec;
+  sio::Packet p;
+  std::string in = "54294967295-[\"x\"]";
+  dec.packet(in, sio::make_span(0, in.size()), 5, p);
+  EXPECT_FALSE(p.fault);
+  EXPECT_EQ(p.attachments_value, 4294967295u);
+  in = "54294967296-[\"x\"]";
+  dec.packet(in, sio::make_span(0, in.size()), 5, p);
+  EXPECT_EQ(siotest::fault(p.fault), "bad_attachments@1");
+}
+
+TEST(ResourceBounds, ManyPlaceholdersAndWideArrays) {
+  std::string in = "5100000-[\"up\"";
+  for (int i = 0; i < 100000; ++i) in += ",{\"_placeholder\":true,\"num\":" + std::to_string(i) + "}";
+  in += "]";
+  sio::modern::Decoder dec;
+  sio::Packet p;
+  dec.packet(in, sio::make_span(0, in.size()), 5, p);
+  EXPECT_FALSE(p.fault);
+  EXPECT_EQ(p.arg_items.size(), 100000u);
+  EXPECT_EQ(dec.placeholders().size(), 100000u);
+  EXPECT_EQ(dec.placeholders().back().num, 99999u);
+}
+}  // namespace

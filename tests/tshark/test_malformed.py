@@ -1,0 +1,144 @@
+"""Every malformed input of the unit-test tables, carried as an HTTP polling body through the real tshark,
+yields the expert text that names its fault, at its byte.
+
+The pcap is synthetic and made here (text2pcap: one keep-alive connection, a polling GET and its answer per
+input); it is a test fixture, not traffic, and it is not kept in captures/."""
+
+import ast
+import os
+import re
+import subprocess
+import unittest
+
+from siotshark import Tshark
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+LITERAL = r'"(?:[^"\\\n]|\\.)*"'
+
+
+def c_string(parts):
+    return "".join(ast.literal_eval(p) for p in parts).encode("latin-1")
+
+
+def table(path, name):
+    """Entries of `const Case name[] = {...};` as lists of fields (bytes for strings, str for the rest)."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    start = text.index("const Case %s[] = {" % name) + len("const Case %s[] = {" % name)
+    end = text.index("\n};", start)
+    body = text[start:end]
+    entries, fields, parts, depth, i = [], [], [], 0, 0
+    other = ""
+    while i < len(body):
+        c = body[i]
+        if c == '"':
+            m = re.match(LITERAL, body[i:])
+            parts.append(m.group(0))
+            i += len(m.group(0))
+            continue
+        if body.startswith("//", i):
+            i = body.index("\n", i)
+            continue
+        if c == "{":
+            depth += 1
+            fields, parts, other = [], [], ""
+        elif c in ",}" and depth == 1:
+            if parts:
+                fields.append(c_string(parts))
+            elif other.strip():
+                fields.append(other.strip())
+            parts, other = [], ""
+            if c == "}":
+                depth -= 1
+                entries.append(fields)
+        elif depth == 1 and not c.isspace() and c not in "#":
+            other += c
+        i += 1
+    return entries
+
+
+def describe():
+    with open(os.path.join(ROOT, "core", "src", "text.cpp"), encoding="utf-8") as f:
+        text = f.read()
+    return dict(re.findall(r'case Error::(\w+): return "([^"]*)";', text))
+
+
+def fault_of(expect):
+    m = re.search(r"(?:fault=|=> )(\w+)@(\d+)\s*$", expect)
+    return (m.group(1), int(m.group(2))) if m and m.group(1) != "ok" else None
+
+
+class Malformed(unittest.TestCase):
+    def cases(self):
+        """(request URI, body, expected expert text)."""
+        text = describe()
+        unit = os.path.join(ROOT, "tests", "unit")
+        out = []
+        for inp, expect in table(os.path.join(unit, "v1_test.cpp"), "kPackets"):
+            f = fault_of(expect.decode("latin-1"))
+            if f and inp:
+                out.append(("/socket.io/1/xhr-polling/s1", inp,
+                            "Malformed Socket.IO packet: %s (at byte %d)" % (text[f[0]], f[1])))
+        for inp, expect in table(os.path.join(unit, "v1_test.cpp"), "kPayloads"):
+            f = fault_of(expect.decode("latin-1"))
+            if f and inp and inp.startswith(b"\xef\xbf\xbd"):
+                out.append(("/socket.io/1/xhr-polling/s1", inp,
+                            "Malformed Socket.IO payload framing: %s (at byte %d)" % (text[f[0]], f[1])))
+        for inp, _, version, expect in table(os.path.join(unit, "modern_test.cpp"), "kModern"):
+            f = fault_of(expect.decode("latin-1"))
+            if f and inp and version == "5":
+                if f[0] == "bad_utf8":
+                    # invalid UTF-8 already breaks the Engine.IO text packet around it
+                    out.append(("/socket.io/?EIO=4&transport=polling&sid=s2", b"4" + inp,
+                                "Malformed Engine.IO packet: %s (at byte " % text[f[0]]))
+                    continue
+                # inside an Engine.IO 4 message: one byte further
+                out.append(("/socket.io/?EIO=4&transport=polling&sid=s2", b"4" + inp,
+                            "Malformed Socket.IO packet: %s (at byte %d)" % (text[f[0]], f[1] + 1)))
+        for inp, _, version, expect in table(os.path.join(unit, "modern_test.cpp"), "kEioText"):
+            f = fault_of(expect.decode("latin-1"))
+            if f and inp and version == "4":
+                out.append(("/socket.io/?EIO=4&transport=polling&sid=s2", inp,
+                            "Malformed Engine.IO packet: %s (at byte %d)" % (text[f[0]], f[1])))
+        return out
+
+    def test_every_malformed_input_is_named_in_the_tree(self):
+        ts = Tshark.get()
+        cases = self.cases()
+        self.assertGreater(len(cases), 40)
+
+        def dump(direction, data):
+            lines = [direction]
+            for i in range(0, len(data), 16):
+                lines.append("%06x  %s" % (i, " ".join("%02x" % b for b in data[i:i + 16])))
+            return "\n".join(lines) + "\n"
+
+        text = ""
+        for uri, body, _ in cases:
+            req = b"GET %s HTTP/1.1\r\nHost: test\r\n\r\n" % uri.encode()
+            resp = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Length: %d\r\n\r\n" % len(
+                body) + body
+            text += dump("O", req) + dump("I", resp)
+        src, pcap = ts.file("malformed.txt"), ts.file("malformed.pcapng")
+        with open(src, "w") as f:
+            f.write(text)
+        subprocess.run(["text2pcap", "-q", "-D", "-T", "40000,18499", "-4", "10.0.0.1,10.0.0.2", src, pcap],
+                       check=True, capture_output=True)
+        ts.chown(pcap)
+        out = ts.run(["-r", pcap, "-Y", "http.response", "-T", "fields", "-e", "_ws.expert.message",
+                      "-E", "occurrence=a", "-E", "aggregator=|"])
+        rows = out.splitlines()
+        self.assertEqual(len(rows), len(cases))
+        for (uri, body, want), row in zip(cases, rows):
+            messages = row.split("|")
+            if want.endswith("(at byte "):
+                self.assertTrue(any(m.startswith(want) for m in messages), (uri, body, messages))
+            else:
+                self.assertIn(want, messages, (uri, body))
+        # each of them is also flagged malformed, the way filters find it
+        flagged = ts.run(["-r", pcap, "-Y", "sio.malformed || eio.malformed", "-T", "fields", "-e", "frame.number"])
+        self.assertEqual(len(flagged.split()), len(cases))
+
+
+if __name__ == "__main__":
+    unittest.main()
