@@ -166,13 +166,13 @@ void note_silence(Session* s, packet_info* pinfo, Track* t, const SioCarrier& c)
   }
 }
 
-void show_common(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
+void show_common(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const Session* s,
                  guint off) {
-  if (sid) {
-    proto_item* ti = proto_tree_add_string(tree, hf_session, tvb, off, 0, sid);
+  if (!tree) return;
+  if (s) {
+    proto_item* ti = proto_tree_add_string(tree, hf_session, tvb, off, 0, s->sid);
     proto_item_set_generated(ti);
-    auto* s = static_cast<Session*>(wmem_map_lookup(sessions, sid));
-    if (s && s->start_frame && s->start_frame != pinfo->num) {
+    if (s->start_frame && s->start_frame != pinfo->num) {
       ti = proto_tree_add_uint(tree, hf_session_start, tvb, off, 0, s->start_frame);
       proto_item_set_generated(ti);
     }
@@ -279,7 +279,7 @@ void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
   } else {
     t = find(key, sid, scratch);
   }
-  show_common(tree, tvb, pinfo, c, sid, off);
+  show_common(tree, tvb, pinfo, c, t->session, off);
   if (t->replaces) {
     proto_item* ti = proto_tree_add_uint(tree, hf_upgrade_replaces, tvb, off, 0, t->replaces);
     proto_item_set_generated(ti);
@@ -338,7 +338,7 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
     t = keep(key, scratch);
   }
 
-  show_common(tree, tvb, pinfo, c, sid, off);
+  show_common(tree, tvb, pinfo, c, t->session, off);
   show_heartbeat(tree, tvb, pinfo, t, off);
   proto_item* ti;
   SioTapInfo* tap = wmem_new0(pinfo->pool, SioTapInfo);

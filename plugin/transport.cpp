@@ -68,7 +68,18 @@ struct WsConv {
   guint32 server_port;
   const char* channel;
   const char* session;  // from the URI, or from an open packet sent over the connection
+  // The URI's classification, made once per resource preference rather than per message.
+  const char* classified_for;
+  sio::Uri u;
 };
+
+const sio::Uri& ws_uri(WsConv* wc) {
+  if (wc->classified_for != sio_pref_resource) {
+    wc->u = sio::classify_uri(wc->uri, sio_pref_resource);
+    wc->classified_for = sio_pref_resource;
+  }
+  return wc->u;
+}
 
 sio::Json json;          // JSONP string literals
 std::string scratch;     // decoded wrappers before they move to packet memory
@@ -371,7 +382,7 @@ gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
     carrier.request = pinfo->destport == server;
   }
   if (wc && wc->uri) {
-    sio::Uri u = sio::classify_uri(wc->uri, sio_pref_resource);
+    const sio::Uri& u = ws_uri(wc);
     if (!u.match) return FALSE;
     if (u.generation == sio::Generation::v1 &&
         (u.transport == sio::Transport::websocket || u.transport == sio::Transport::flashsocket)) {
