@@ -48,6 +48,36 @@ Error map_error(simdjson::error_code err) {
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// Whether text ends inside an open array or object (strings skipped), as a
+// message cut short does. Only asked after a parse failed.
+bool ends_open(std::string_view t) {
+  size_t depth = 0;
+  for (size_t pos = 0; pos < t.size(); ++pos) {
+    char c = t[pos];
+    if (c == '"') {
+      for (++pos; pos < t.size() && t[pos] != '"'; ++pos) {
+        if (t[pos] == '\\') ++pos;
+      }
+      if (pos >= t.size()) return depth > 0;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      if (depth == 0) return false;
+      --depth;
+    }
+  }
+  return depth > 0;
+}
+
+// The fault of a failed parse of `text`, which starts at input offset `base`.
+Fault parse_fault(simdjson::error_code err, std::string_view text, uint32_t base) {
+  Error e = map_error(err);
+  if (e == Error::bad_json && ends_open(text)) {
+    return make_fault(Error::json_truncated, base + text.size());
+  }
+  return make_fault(e, base);
+}
+
 }  // namespace
 
 namespace json_scan {
@@ -175,13 +205,13 @@ Json::~Json() = default;
 Fault Json::validate(std::string_view text, uint32_t base) {
   if (text.size() >= UINT32_MAX - simdjson::SIMDJSON_PADDING) return make_fault(Error::too_large, base);
   simdjson::dom::element el;
-  if (auto err = impl_->parse(text, el)) return make_fault(map_error(err), base);
+  if (auto err = impl_->parse(text, el)) return parse_fault(err, text, base);
   return {};
 }
 
 Fault Json::array(std::string_view text, uint32_t base, std::vector<Span>& items) {
   simdjson::dom::element el;
-  if (auto err = impl_->parse(text, el)) return make_fault(map_error(err), base);
+  if (auto err = impl_->parse(text, el)) return parse_fault(err, text, base);
   if (!el.is_array()) return make_fault(Error::args_not_array, base);
   json_scan::array_items(text, json_scan::skip_ws(text, 0), base, items);
   return {};
@@ -189,7 +219,7 @@ Fault Json::array(std::string_view text, uint32_t base, std::vector<Span>& items
 
 Fault Json::event_object(std::string_view text, uint32_t base, Event& ev, std::vector<Span>& items) {
   simdjson::dom::element el;
-  if (auto err = impl_->parse(text, el)) return make_fault(map_error(err), base);
+  if (auto err = impl_->parse(text, el)) return parse_fault(err, text, base);
   simdjson::dom::object obj;
   if (el.get_object().get(obj)) return make_fault(Error::json_not_object, base);
 
@@ -239,7 +269,7 @@ Fault Json::event_object(std::string_view text, uint32_t base, Event& ev, std::v
 
 Fault Json::object(std::string_view text, uint32_t base, std::vector<Member>& members) {
   simdjson::dom::element el;
-  if (auto err = impl_->parse(text, el)) return make_fault(map_error(err), base);
+  if (auto err = impl_->parse(text, el)) return parse_fault(err, text, base);
   if (!el.is_object()) return make_fault(Error::json_not_object, base);
   json_scan::object_members(text, json_scan::skip_ws(text, 0), base, members);
   return {};
@@ -247,7 +277,7 @@ Fault Json::object(std::string_view text, uint32_t base, std::vector<Member>& me
 
 Fault Json::string_literal(std::string_view text, uint32_t base, std::string& out) {
   simdjson::dom::element el;
-  if (auto err = impl_->parse(text, el)) return make_fault(map_error(err), base);
+  if (auto err = impl_->parse(text, el)) return parse_fault(err, text, base);
   std::string_view s;
   if (el.get_string().get(s)) return make_fault(Error::bad_json, base);
   out.assign(s.data(), s.size());

@@ -35,6 +35,7 @@ const char* describe(Error e) {
     case Error::bad_attachments: return "bad binary attachment count";
     case Error::bad_data: return "data of a kind this packet type does not carry";
     case Error::bad_open: return "bad Engine.IO open handshake";
+    case Error::json_truncated: return "JSON text ends before its arrays and objects close";
   }
   return "unknown error";
 }

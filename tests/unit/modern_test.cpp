@@ -156,7 +156,7 @@ TEST(EioOpen, Handshake) {
   bad = "0{\"sid\":\"x\",\"pingInterval\":\"soon\"}";
   EXPECT_EQ(siotest::fault(sio::eio::parse_open(json, bad, sio::make_span(1, bad.size() - 1), o)), "bad_open@27");
   bad = "0{\"sid\":";
-  EXPECT_EQ(siotest::fault(sio::eio::parse_open(json, bad, sio::make_span(1, bad.size() - 1), o)), "bad_json@1");
+  EXPECT_EQ(siotest::fault(sio::eio::parse_open(json, bad, sio::make_span(1, bad.size() - 1), o)), "json_truncated@8");
 }
 
 std::string render_modern(std::string_view in, const sio::Packet& p, const sio::modern::Decoder& dec) {
@@ -196,7 +196,9 @@ const Case kModern[] = {
     {"5[\"x\"]", 0, 5, "binary_event@0+1 fault=bad_attachments@1"},
     {"50-[\"x\"]", 0, 5, "binary_event@0+1 fault=bad_attachments@1"},
     {"51[\"x\"]", 0, 5, "binary_event@0+1 fault=bad_attachments@1"},
-    {"2[\"x\"", 0, 5, "event@0+1 data@1+4 fault=bad_json@1"},
+    {"2[\"x\"", 0, 5, "event@0+1 data@1+4 fault=json_truncated@5"},
+    {"2[\"x\",{\"a\":\"]}", 0, 13, "event@0+1 data@1+13 fault=json_truncated@14"},  // cut inside a string
+    {"2[\"x\"]]", 0, 7, "event@0+1 data@1+6 fault=bad_json@1"},  // closes more than it opens
     {"2{\"x\":1}", 0, 5, "event@0+1 data@1+7 fault=bad_data@1"},
     {"2[]", 0, 5, "event@0+1 data@1+2 fault=missing_name@1"},
     {"2[null]", 0, 5, "event@0+1 data@1+6 items=[2+4] fault=name_not_string@2"},

@@ -119,7 +119,7 @@ TEST(Utf16, UnitsToBytes) {
 }
 
 TEST(Errors, EveryCodeHasText) {
-  for (int e = 0; e <= static_cast<int>(sio::Error::bad_open); ++e) {
+  for (int e = 0; e <= static_cast<int>(sio::Error::json_truncated); ++e) {
     std::string text = sio::describe(static_cast<sio::Error>(e));
     EXPECT_FALSE(text.empty());
     EXPECT_NE(text, "unknown error") << e;
@@ -140,3 +140,23 @@ TEST(Jsonp, EngineIoPostUnescape) {
   EXPECT_EQ(out, "end\\");
 }
 }  // namespace
+
+// Regression: UBSan (sanitizer unit and fuzz builds) found memcpy called with a
+// null source when the JSON text was empty: a default string_view has no data
+// pointer. Every JSON entry point takes such a view and answers with a fault.
+TEST(FuzzRegression, EmptyJsonNullDataMemcpy) {
+  sio::Json json;
+  const std::string_view none;
+  ASSERT_EQ(none.data(), nullptr);
+  std::vector<sio::Span> items;
+  std::vector<sio::Json::Member> members;
+  sio::Json::Event ev;
+  std::string out;
+  EXPECT_EQ(siotest::fault(json.validate(none, 7)), "bad_json@7");
+  EXPECT_EQ(siotest::fault(json.array(none, 7, items)), "bad_json@7");
+  EXPECT_EQ(siotest::fault(json.object(none, 7, members)), "bad_json@7");
+  EXPECT_EQ(siotest::fault(json.event_object(none, 7, ev, items)), "bad_json@7");
+  EXPECT_TRUE(json.string_literal(none, 7, out));
+  EXPECT_TRUE(items.empty());
+  EXPECT_TRUE(members.empty());
+}

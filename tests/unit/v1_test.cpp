@@ -55,7 +55,7 @@ const Case kPackets[] = {
     {"3:99999999999999999999::", "message@0+1 fault=id_overflow@2"},
     {"3:18446744073709551615::", "message@0+1 id=18446744073709551615@2+20 ack=auto ep=''@23+0 data@24+0 fault=ok"},
     {"5:+::{\"name\":\"x\"}", "event@0+1 fault=ack_without_id@2"},
-    {"5:::{\"name\":\"x\"", "event@0+1 ep=''@3+0 data@4+11 fault=bad_json@4"},
+    {"5:::{\"name\":\"x\"", "event@0+1 ep=''@3+0 data@4+11 fault=json_truncated@15"},
     {"5:::", "event@0+1 ep=''@3+0 data@4+0 fault=bad_json@4"},
     {"5::", "event@0+1 ep=''@3+0 fault=bad_json@3"},
     {"5:::[1]", "event@0+1 ep=''@3+0 data@4+3 fault=json_not_object@4"},
@@ -66,7 +66,7 @@ const Case kPackets[] = {
     {"6:::x", "ack@0+1 ep=''@3+0 data@4+1 fault=bad_ack_id@4"},
     {"6:::", "ack@0+1 ep=''@3+0 data@4+0 fault=bad_ack_id@4"},
     {"6:::12x", "ack@0+1 ep=''@3+0 data@4+3 ack_id=12@4+2 fault=bad_ack_id@6"},
-    {"6:::12+{", "ack@0+1 ep=''@3+0 data@4+4 args@7+1 ack_id=12@4+2 fault=bad_json@7"},
+    {"6:::12+{", "ack@0+1 ep=''@3+0 data@4+4 args@7+1 ack_id=12@4+2 fault=json_truncated@8"},
     {"6:::12+{}", "ack@0+1 ep=''@3+0 data@4+5 args@7+2 ack_id=12@4+2 fault=args_not_array@7"},
     {"6:::99999999999999999999", "ack@0+1 ep=''@3+0 data@4+20 fault=id_overflow@4"},
     {"7:::a+0", "error@0+1 ep=''@3+0 data@4+3 fault=bad_error_code@4"},
@@ -74,7 +74,7 @@ const Case kPackets[] = {
     {"2:::x", "heartbeat@0+1 ep=''@3+0 data@4+1 fault=unexpected_data@4"},
     {"3:::\xFF", "message@0+1 ep=''@3+0 data@4+1 fault=bad_utf8@4"},
     {"3::/\xC0\x80:", "message@0+1 ep='/\xC0\x80'@3+3 data@7+0 fault=bad_utf8@4"},
-    {"4:::{\"a\":", "json@0+1 ep=''@3+0 data@4+5 fault=bad_json@4"},
+    {"4:::{\"a\":", "json@0+1 ep=''@3+0 data@4+5 fault=json_truncated@9"},
     {"4:::", "json@0+1 ep=''@3+0 data@4+0 fault=bad_json@4"},
 };
 

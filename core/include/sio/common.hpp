@@ -61,6 +61,7 @@ enum class Error : uint8_t {
   bad_attachments,    // binary packet without a valid attachment count
   bad_data,           // JSON data of a kind this packet type does not carry
   bad_open,           // Engine.IO open packet without a valid handshake object
+  json_truncated,     // JSON text ends inside an array or object (a cut message)
 };
 
 const char* describe(Error e);
