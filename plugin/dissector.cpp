@@ -18,6 +18,7 @@ const char* sio_pref_resource = "/socket.io/";
 
 expert_field ei_sio_malformed = EI_INIT;
 expert_field ei_sio_guess = EI_INIT;
+expert_field ei_sio_tree_limit = EI_INIT;
 
 namespace {
 
@@ -168,9 +169,14 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
                                        : wmem_strndup(pinfo->pool, a.data(), a.size());
       ti = proto_tree_add_string(st, hf_args, tvb, p.args.off, p.args.len, value);
       proto_tree* at = proto_item_add_subtree(ti, ett_args);
-      for (const sio::Span& it : p.arg_items) add_string_span(at, hf_arg, tvb, pinfo, it, it.in(text));
-      // Wireshark's JSON dissector is costly: only when the tree is shown or json fields are asked for
-      if (sio_pref_json_subtree && json_handle && at && proto_field_is_referenced(at, proto_json)) {
+      for (const sio::Span& it : p.arg_items) {
+        if (!(at = sio_tree_room(at, tvb, pinfo, 1))) break;
+        add_string_span(at, hf_arg, tvb, pinfo, it, it.in(text));
+      }
+      // Wireshark's JSON dissector is costly: only when the tree is shown or json fields are asked for.
+      // It adds at most a few items per byte; where those might not fit, it is not called.
+      if (sio_pref_json_subtree && json_handle && at && proto_field_is_referenced(at, proto_json) &&
+          sio_tree_room(at, tvb, pinfo, 3 * (p.args.len + 2))) {
         tvbuff_t* jt;
         if (p.args_inner) {
           jt = tvb_new_child_real_data(tvb, reinterpret_cast<const guint8*>(value), static_cast<guint>(a.size() + 2),
@@ -229,6 +235,28 @@ std::string_view sio_tvb_view(tvbuff_t* tvb) {
   return {reinterpret_cast<const char*>(tvb_get_ptr(tvb, 0, len)), len};
 }
 
+proto_tree* sio_tree_room(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, guint need) {
+  if (!tree) return nullptr;
+  const tree_data_t* td = PTREE_DATA(tree);
+  // room for the expert item and for the layers after this one (TCP's segment list, ...)
+  const guint64 reserve = 16 + prefs.gui_max_tree_items / 16;
+  if (!td || static_cast<guint64>(td->count) + need + reserve <= prefs.gui_max_tree_items) return tree;
+  if (!p_get_proto_data(pinfo->pool, pinfo, proto_sio, 2)) {
+    p_add_proto_data(pinfo->pool, pinfo, proto_sio, 2, GUINT_TO_POINTER(1));
+    proto_tree_add_expert_format(tree, pinfo, &ei_sio_tree_limit, tvb, 0, 0,
+                                 "The tree item limit (gui.max_tree_items = %u) is reached: further Socket.IO items "
+                                 "of this frame are decoded but not shown; raise the preference to see them",
+                                 prefs.gui_max_tree_items);
+  }
+  return nullptr;
+}
+
+guint sio_packet_key_hash(gconstpointer key) {
+  const guint64 k = *static_cast<const guint64*>(key);
+  // both halves matter; wmem_map scrambles the result further
+  return static_cast<guint>(k) ^ (static_cast<guint>(k >> 32) * 0x9E3779B1u);
+}
+
 void sio_add_fault(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Fault& f, const char* what) {
   guint len = tvb_captured_length(tvb);
   guint off = f.offset < len ? f.offset : len;
@@ -255,6 +283,7 @@ unsigned sio_dissect_payload(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   sio::Fault framing = sio::v1::split_payload(text, frames);
   unsigned count = 0;
   for (const auto& fr : frames) {
+    tree = sio_tree_room(tree, tvb, pinfo, 64);
     // The item covers the frame: its length prefix (and markers) and the packet.
     guint item_off = fr.length.present() ? fr.length.off - 3 : fr.packet.off;
     proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, item_off, fr.packet.end() - item_off, ENC_NA);
@@ -392,6 +421,7 @@ void sio_register(void) {
       {&ei_sio_guess, {"sio.heuristic", PI_PROTOCOL, PI_NOTE,
                        "Detected from content alone: the request that opened this conversation is not in the capture",
                        EXPFILL}},
+      {&ei_sio_tree_limit, {"sio.tree_limit", PI_UNDECODED, PI_WARN, "Tree item limit reached", EXPFILL}},
   };
 
   proto_sio = proto_register_protocol("Socket.IO", "Socket.IO", "sio");

@@ -56,9 +56,9 @@ std::string scratch;
 // A binary event waiting for its attachments, and the frames that carried them.
 struct BinaryEvent {
   guint32 frame;
-  guint32 total;
+  guint32 total;               // attachments the event declares
   guint32 received;
-  guint32* attachment_frames;  // [total], 0 until seen
+  wmem_array_t* attachment_frames;  // guint32 frame of each attachment seen, in order
 };
 
 // What one Engine.IO binary message was found to be on the first pass.
@@ -78,22 +78,26 @@ wmem_map_t* links;     // packet key -> AttachmentLink
 
 void init_maps() {
   channels = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
-  events = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
-  links = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
+  events = wmem_map_new(wmem_file_scope(), sio_packet_key_hash, g_int64_equal);
+  links = wmem_map_new(wmem_file_scope(), sio_packet_key_hash, g_int64_equal);
 }
 
 // Packets are numbered within a frame in dissection order, the same on every pass.
-gint64* next_packet_key(packet_info* pinfo) {
+gint64 next_packet_key(packet_info* pinfo) {
   auto* counter = static_cast<guint32*>(p_get_proto_data(pinfo->pool, pinfo, proto_eio, 0));
   if (!counter) {
     counter = wmem_new0(pinfo->pool, guint32);
     p_add_proto_data(pinfo->pool, pinfo, proto_eio, 0, counter);
   }
-  // g_int64_hash hashes the low 32 bits only: the frame number goes there
-  auto* key = wmem_new(wmem_file_scope(), gint64);
-  *key = (static_cast<gint64>(*counter & 0xFFFFFFF) << 32) | pinfo->num;
-  ++*counter;
-  return key;
+  const guint64 index = (*counter)++ & 0x7FFFFFFF;  // a tvb holds fewer than 2^31 packets
+  return static_cast<gint64>((index << 32) | pinfo->num);
+}
+
+// A file-scope copy of a key, for a map that keeps it.
+gint64* kept_key(gint64 key) {
+  auto* k = wmem_new(wmem_file_scope(), gint64);
+  *k = key;
+  return k;
 }
 
 Channel* channel_for(packet_info* pinfo, const SioCarrier& c) {
@@ -108,23 +112,24 @@ Channel* channel_for(packet_info* pinfo, const SioCarrier& c) {
 }
 
 // Links a binary event (first pass) and shows its attachments (later passes).
-void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const SioCarrier& c, gint64* key,
+void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const SioCarrier& c, gint64 key,
                        const sio::Packet& p) {
   if (!PINFO_FD_VISITED(pinfo)) {
     auto* ev = wmem_new0(wmem_file_scope(), BinaryEvent);
     ev->frame = pinfo->num;
     ev->total = p.attachments_value;
-    // Attachment counts come from the wire: keep at most what the capture could hold.
-    guint32 slots = ev->total < 4096 ? ev->total : 4096;
-    ev->attachment_frames = wmem_alloc0_array(wmem_file_scope(), guint32, slots ? slots : 1);
-    ev->total = slots;
-    wmem_map_insert(events, key, ev);
-    if (Channel* ch = channel_for(pinfo, c)) ch->pending = ev;
+    // The count comes from the wire: slots are added as attachments arrive, so
+    // memory follows what the capture holds, not what a packet declares.
+    ev->attachment_frames = wmem_array_new(wmem_file_scope(), sizeof(guint32));
+    wmem_map_insert(events, kept_key(key), ev);
+    if (Channel* ch = channel_for(pinfo, c)) ch->pending = ev->total ? ev : nullptr;
   }
-  auto* ev = static_cast<BinaryEvent*>(wmem_map_lookup(events, key));
+  auto* ev = static_cast<BinaryEvent*>(wmem_map_lookup(events, &key));
   if (!ev) return;
+  const guint seen = wmem_array_get_count(ev->attachment_frames);
   for (const auto& ph : sio_decoder.placeholders()) {
-    guint32 frame = ph.num < ev->total ? ev->attachment_frames[ph.num] : 0;
+    if (!(st = sio_tree_room(st, tvb, pinfo, 4))) break;
+    guint32 frame = ph.num < seen ? *static_cast<guint32*>(wmem_array_index(ev->attachment_frames, ph.num)) : 0;
     if (frame) {
       proto_item* ti = proto_tree_add_uint(st, hf_attachment_in, tvb, ph.span.off, ph.span.len, frame);
       proto_item_append_text(ti, " (attachment %u)", ph.num);
@@ -137,7 +142,7 @@ void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const 
 }
 
 // A binary Engine.IO message: the next attachment of the pending binary event, if any.
-void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const SioCarrier& c, gint64* key,
+void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const SioCarrier& c, gint64 key,
                      sio::Span data, wmem_strbuf_t* info) {
   if (!PINFO_FD_VISITED(pinfo)) {
     Channel* ch = channel_for(pinfo, c);
@@ -146,12 +151,12 @@ void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const Si
       auto* link = wmem_new0(wmem_file_scope(), AttachmentLink);
       link->event = ev;
       link->num = ev->received;
-      if (ev->received < ev->total) ev->attachment_frames[ev->received] = pinfo->num;
+      wmem_array_append_one(ev->attachment_frames, pinfo->num);
       if (++ev->received >= ev->total) ch->pending = nullptr;
-      wmem_map_insert(links, key, link);
+      wmem_map_insert(links, kept_key(key), link);
     }
   }
-  auto* link = static_cast<AttachmentLink*>(wmem_map_lookup(links, key));
+  auto* link = static_cast<AttachmentLink*>(wmem_map_lookup(links, &key));
   if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
   if (!link) {
     wmem_strbuf_append(info, "binary message");
@@ -187,6 +192,7 @@ void add_open(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, std::string_vie
                                            wmem_strndup(pinfo->pool, u.data(), u.size()));
     proto_tree* ut = proto_item_add_subtree(ti, ett_open);
     for (const auto& it : o.upgrade_items) {
+      if (!(ut = sio_tree_room(ut, tvb, pinfo, 1))) break;
       std::string_view v = it.in(text);
       proto_tree_add_string(ut, hf_upgrade, tvb, it.off, it.len, wmem_strndup(pinfo->pool, v.data(), v.size()));
     }
@@ -210,7 +216,7 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
                     const char*& session) {
   std::string_view text = sio_tvb_view(tvb);
   const uint8_t version = c.generation == sio::Generation::eio3 ? 3 : 4;
-  gint64* key = next_packet_key(pinfo);
+  const gint64 key = next_packet_key(pinfo);
   proto_item* ei = proto_tree_add_item(tree, proto_eio, tvb, item.off, item.len, ENC_NA);
   proto_tree* et = proto_item_add_subtree(ei, ett_eio);
   proto_item* ti = proto_tree_add_uint(et, hf_version, tvb, where.off, 0, version);
@@ -371,6 +377,7 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
   for (size_t i = 0; i < n; ++i) copy[i] = frames[i];
   const char* session = c.session;
   for (size_t i = 0; i < n; ++i) {
+    tree = sio_tree_room(tree, tvb, pinfo, 64);
     const sio::eio::Frame& fr = copy[i];
     sio::Span item = fr.packet;
     if (fr.length.present()) {

@@ -73,10 +73,20 @@ struct Track {
 
 wmem_map_t* sessions;  // sid -> Session
 wmem_map_t* tracks;    // packet key -> Track
+wmem_map_t* names;     // event names of requests, one copy each
+
+const char* intern(packet_info* pinfo, std::string_view name) {
+  char* k = wmem_strndup(pinfo->pool, name.data(), name.size());
+  if (auto* kept = static_cast<const char*>(wmem_map_lookup(names, k))) return kept;
+  char* copy = wmem_strdup(wmem_file_scope(), k);
+  wmem_map_insert(names, copy, copy);
+  return copy;
+}
 
 void init_state() {
   sessions = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
-  tracks = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
+  tracks = wmem_map_new(wmem_file_scope(), sio_packet_key_hash, g_int64_equal);
+  names = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
 }
 
 Session* session_get(const char* sid) {
@@ -97,8 +107,9 @@ gint64 packet_key(packet_info* pinfo, guint32 salt) {
     counter = wmem_new0(pinfo->pool, guint32);
     p_add_proto_data(pinfo->pool, pinfo, proto_sio, 1, counter);
   }
-  // g_int64_hash hashes the low 32 bits only: the frame number goes there
-  return (static_cast<gint64>(salt) << 56) | (static_cast<gint64>((*counter)++ & 0xFFFFFF) << 32) | pinfo->num;
+  // a tvb holds fewer than 2^31 packets: the index never reaches the salt bit
+  const guint64 index = (*counter)++ & 0x7FFFFFFF;
+  return static_cast<gint64>((static_cast<guint64>(salt) << 63) | (index << 32) | pinfo->num);
 }
 
 // Only packets with something to remember are kept, so memory grows with
@@ -220,9 +231,7 @@ void stats_init(stats_tree* st) {
   st_node_latency = stats_tree_create_node(st, st_latency, 0, STAT_DT_FLOAT, TRUE);
 }
 
-tap_packet_status stats_packet(stats_tree* st, packet_info*, epan_dissect_t*, const void* data,
-                               tap_flags_t) {
-  const auto* info = static_cast<const SioTapInfo*>(data);
+void stats_one(stats_tree* st, const SioTapInfo* info) {
   char rev[16];
   g_snprintf(rev, sizeof rev, "%u", info->version);
   tick_stat_node(st, st_revision, 0, FALSE);
@@ -241,7 +250,25 @@ tap_packet_status stats_packet(stats_tree* st, packet_info*, epan_dissect_t*, co
     avg_stat_node_add_value_float(st, info->ack_name ? info->ack_name : "(unknown)", st_node_latency, FALSE,
                                   static_cast<gfloat>(info->ack_time_ms));
   }
+}
+
+tap_packet_status stats_packet(stats_tree* st, packet_info*, epan_dissect_t*, const void* data, tap_flags_t) {
+  auto* packets = static_cast<wmem_array_t*>(const_cast<void*>(data));
+  const guint n = wmem_array_get_count(packets);
+  for (guint i = 0; i < n; ++i) stats_one(st, static_cast<const SioTapInfo*>(wmem_array_index(packets, i)));
   return TAP_PACKET_REDRAW;
+}
+
+// One tap record per frame, listing its Socket.IO packets: tshark queues at
+// most a few thousand tap records per frame, and a polling body holds more.
+void tap_add(packet_info* pinfo, const SioTapInfo& info) {
+  auto* packets = static_cast<wmem_array_t*>(p_get_proto_data(pinfo->pool, pinfo, proto_sio, 3));
+  if (!packets) {
+    packets = wmem_array_new(pinfo->pool, sizeof(SioTapInfo));
+    p_add_proto_data(pinfo->pool, pinfo, proto_sio, 3, packets);
+    tap_queue_packet(sio_tap, pinfo, packets);
+  }
+  wmem_array_append_one(packets, info);
 }
 
 }  // namespace
@@ -312,26 +339,36 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
       if (p.type_code == disconnect && ep == "/") s->closed = true;
       if (p.id.present() && !is_ack) {
         // a request: keyed by its sender's direction
-        const char* k = wmem_strdup_printf(wmem_file_scope(), "%c|%.*s|%" PRIu64, c.request ? '>' : '<',
+        // Only requests still waiting are in the map: memory follows pending acks.
+        const char* k = wmem_strdup_printf(pinfo->pool, "%c|%.*s|%" PRIu64, c.request ? '>' : '<',
                                            static_cast<int>(ep.size()), ep.data(), p.id_value);
-        auto* old = static_cast<AckRecord*>(wmem_map_lookup(s->requests, k));
-        if (old && !old->ack_frame) t->reused_frame = old->req_frame;
+        const void* kept_key = nullptr;
+        void* old = nullptr;
+        if (wmem_map_lookup_extended(s->requests, k, &kept_key, &old)) {
+          t->reused_frame = static_cast<AckRecord*>(old)->req_frame;
+        } else {
+          kept_key = wmem_strdup(wmem_file_scope(), k);
+        }
         auto* r = wmem_new0(wmem_file_scope(), AckRecord);
         r->req_frame = pinfo->num;
         r->req_time = pinfo->abs_ts;
-        r->name = p.name.present() ? wmem_strndup(wmem_file_scope(), p.name_value.data(), p.name_value.size())
-                                   : wmem_strdup_printf(wmem_file_scope(), "(%s)", p.type_name);
-        wmem_map_insert(s->requests, k, r);
+        r->name = p.name.present() ? intern(pinfo, p.name_value)
+                                   : intern(pinfo, wmem_strdup_printf(pinfo->pool, "(%s)", p.type_name));
+        wmem_map_insert(s->requests, kept_key, r);
         t->request = r;
       } else if (p.ack_id.present() && is_ack) {
         // an ack answers a request sent the other way
         const char* k = wmem_strdup_printf(pinfo->pool, "%c|%.*s|%" PRIu64, c.request ? '<' : '>',
                                            static_cast<int>(ep.size()), ep.data(), p.ack_id_value);
-        auto* r = static_cast<AckRecord*>(wmem_map_lookup(s->requests, k));
-        if (r && !r->ack_frame) {
+        const void* kept_key = nullptr;
+        void* found = nullptr;
+        if (wmem_map_lookup_extended(s->requests, k, &kept_key, &found)) {
+          auto* r = static_cast<AckRecord*>(found);
           r->ack_frame = pinfo->num;
           r->ack_time = pinfo->abs_ts;
           t->response = r;
+          wmem_map_remove(s->requests, k);
+          wmem_free(wmem_file_scope(), const_cast<void*>(kept_key));
         }
       }
     }
@@ -341,7 +378,7 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
   show_common(tree, tvb, pinfo, c, t->session, off);
   show_heartbeat(tree, tvb, pinfo, t, off);
   proto_item* ti;
-  SioTapInfo* tap = wmem_new0(pinfo->pool, SioTapInfo);
+  SioTapInfo tap{};
   if (t->request) {
     if (t->request->ack_frame) {
       ti = proto_tree_add_uint(tree, hf_ack_in, tvb, off, 0, t->request->ack_frame);
@@ -363,24 +400,24 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
     nstime_delta(&delta, &t->response->ack_time, &t->response->req_time);
     ti = proto_tree_add_time(tree, hf_ack_time, tvb, off, 0, &delta);
     proto_item_set_generated(ti);
-    tap->has_ack_time = TRUE;
-    tap->ack_time_ms = nstime_to_msec(&delta);
-    tap->ack_name = t->response->name;
+    tap.has_ack_time = TRUE;
+    tap.ack_time_ms = nstime_to_msec(&delta);
+    tap.ack_name = t->response->name;
   } else if (is_ack && !p.fault && t->session && t->session->start_frame) {
     // the session's start is in the capture, so its requests would be too
     proto_tree_add_expert(tree, pinfo, &ei_ack_unmatched, tvb, off, 0);
   }
   show_unclosed(tree, tvb, pinfo, t, off);
 
-  if (p.type_name) {
-    tap->version = p.version;
-    tap->type = p.type_name;
-    tap->endpoint = wmem_strndup(pinfo->pool, ep.data(), ep.size());
-    tap->c2s = c.request;
+  if (p.type_name && have_tap_listener(sio_tap)) {
+    tap.version = p.version;
+    tap.type = p.type_name;
+    tap.endpoint = wmem_strndup(pinfo->pool, ep.data(), ep.size());
+    tap.c2s = c.request;
     const bool event = v1 ? p.type_code == sio::v1::event
                           : (p.type_code == sio::modern::event || p.type_code == sio::modern::binary_event);
-    if (event && !p.name_value.empty()) tap->name = wmem_strndup(pinfo->pool, p.name_value.data(), p.name_value.size());
-    tap_queue_packet(sio_tap, pinfo, tap);
+    if (event && !p.name_value.empty()) tap.name = wmem_strndup(pinfo->pool, p.name_value.data(), p.name_value.size());
+    tap_add(pinfo, tap);
   }
 }
 

@@ -21,6 +21,12 @@ extern gboolean sio_pref_json_subtree;
 extern const char* sio_pref_resource;
 extern expert_field ei_sio_malformed;
 extern expert_field ei_sio_guess;
+extern expert_field ei_sio_tree_limit;
+
+// `tree`, or nullptr once `need` more items would pass the tree item limit
+// (gui.max_tree_items): the first time in a frame, an expert item says so.
+// Decoding goes on without a tree, so columns, sessions and statistics stay whole.
+proto_tree* sio_tree_room(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, guint need);
 
 // What carried the bytes being dissected.
 struct SioCarrier {
@@ -34,7 +40,8 @@ struct SioCarrier {
   const char** learned_session = nullptr;  // where to report a session id an open packet names
 };
 
-// What the "sio" tap hands to listeners (statistics), one per Socket.IO packet.
+// What the "sio" tap hands to listeners (statistics): one wmem_array_t per frame,
+// holding one SioTapInfo per Socket.IO packet of the frame.
 struct SioTapInfo {
   guint8 version;          // 1, 4 or 5
   const char* type;        // type name
@@ -102,3 +109,8 @@ bool sio_v1_content_check(std::string_view text);
 
 // The bytes of a tvb as a string view (tvb memory, valid for the packet).
 std::string_view sio_tvb_view(tvbuff_t* tvb);
+
+// Hash of the 64-bit keys that name one packet within a frame (frame number in
+// the low half, the packet's index in the frame above it). g_int64_hash looks
+// at the low half only, which would put every packet of one frame in one chain.
+guint sio_packet_key_hash(gconstpointer key);
