@@ -4,6 +4,7 @@
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -70,13 +71,17 @@ struct AttachmentLink {
 // Per direction of a session: the binary event whose attachments are due.
 struct Channel {
   BinaryEvent* pending;
+  const char* name;  // the carrier's channel
 };
 
 wmem_map_t* channels;  // channel key (string) -> Channel
 wmem_map_t* events;    // packet key -> BinaryEvent
 wmem_map_t* links;     // packet key -> AttachmentLink
 
+Channel* last_channel[2];  // per direction: the channel of the previous message
+
 void init_maps() {
+  last_channel[0] = last_channel[1] = nullptr;
   channels = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
   events = wmem_map_new(wmem_file_scope(), sio_packet_key_hash, g_int64_equal);
   links = wmem_map_new(wmem_file_scope(), sio_packet_key_hash, g_int64_equal);
@@ -102,12 +107,17 @@ gint64* kept_key(gint64 key) {
 
 Channel* channel_for(packet_info* pinfo, const SioCarrier& c) {
   if (!c.channel) return nullptr;
+  // consecutive messages mostly belong to one connection: no formatting or hashing then
+  Channel*& last = last_channel[c.request ? 0 : 1];
+  if (last && std::strcmp(last->name, c.channel) == 0) return last;
   const char* key = wmem_strdup_printf(pinfo->pool, "%s|%c", c.channel, c.request ? '>' : '<');
   auto* ch = static_cast<Channel*>(wmem_map_lookup(channels, key));
   if (!ch) {
     ch = wmem_new0(wmem_file_scope(), Channel);
+    ch->name = wmem_strdup(wmem_file_scope(), c.channel);
     wmem_map_insert(channels, wmem_strdup(wmem_file_scope(), key), ch);
   }
+  last = ch;
   return ch;
 }
 
@@ -310,6 +320,7 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
     wmem_strbuf_append(info, "message");
     return;
   }
+  sio_decoder.set_arg_items(tree != nullptr);  // per-argument fields only when a tree is built
   sio_decoder.packet(text, p.data, sio::modern::protocol_for_eio(version), sio_packet);
   proto_item* si = sio_add_packet(et, tvb, pinfo, sio_packet, text, p.data, info, c, session);
   if (!sio_packet.fault && sio_packet.attachments.present()) {
@@ -428,6 +439,7 @@ bool sio_eio_content_check(std::string_view text, sio::Generation g) {
     if (eio_packet.fault) return false;
     if (eio_packet.type_code == sio::eio::message && !eio_packet.binary) {
       if (!eio_packet.data.present()) return false;
+      sio_decoder.set_arg_items(false);
       sio_decoder.packet(text, eio_packet.data, sio::modern::protocol_for_eio(version), sio_packet);
       if (sio_packet.fault) return false;
     }

@@ -11,6 +11,7 @@
 #include <epan/tap.h>
 
 #include <cinttypes>
+#include <cstring>
 
 namespace {
 
@@ -74,6 +75,7 @@ struct Track {
 wmem_map_t* sessions;  // sid -> Session
 wmem_map_t* tracks;    // packet key -> Track
 wmem_map_t* names;     // event names of requests, one copy each
+Session* last_session; // of the previous packet: consecutive packets mostly share it
 
 const char* intern(packet_info* pinfo, std::string_view name) {
   char* k = wmem_strndup(pinfo->pool, name.data(), name.size());
@@ -87,10 +89,12 @@ void init_state() {
   sessions = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
   tracks = wmem_map_new(wmem_file_scope(), sio_packet_key_hash, g_int64_equal);
   names = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+  last_session = nullptr;
 }
 
 Session* session_get(const char* sid) {
   if (!sid) return nullptr;
+  if (last_session && std::strcmp(last_session->sid, sid) == 0) return last_session;
   auto* s = static_cast<Session*>(wmem_map_lookup(sessions, sid));
   if (!s) {
     s = wmem_new0(wmem_file_scope(), Session);
@@ -98,6 +102,7 @@ Session* session_get(const char* sid) {
     s->requests = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     wmem_map_insert(sessions, s->sid, s);
   }
+  last_session = s;
   return s;
 }
 

@@ -126,11 +126,19 @@ size_t value_end(std::string_view t, size_t pos) {
   return t.size();
 }
 
-size_t array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span>& items) {
+size_t array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span>& items, size_t max_items) {
   // t[pos] == '['
   pos = skip_ws(t, pos + 1);
   if (pos < t.size() && t[pos] == ']') return pos + 1;
-  while (pos < t.size()) {
+  for (size_t n = 0; pos < t.size(); ++n) {
+    if (n == max_items) {
+      // the rest at once: up to the last value byte before the closing ']'
+      size_t close = t.find_last_not_of(" \t\n\r");
+      size_t end = close == std::string_view::npos || close <= pos ? pos : close;
+      while (end > pos && is_ws(t[end - 1])) --end;
+      items.push_back(make_span(base + pos, end - pos));
+      return close == std::string_view::npos ? t.size() : close + 1;
+    }
     size_t end = value_end(t, pos);
     items.push_back(make_span(base + pos, end - pos));
     pos = skip_ws(t, end);
@@ -209,11 +217,11 @@ Fault Json::validate(std::string_view text, uint32_t base) {
   return {};
 }
 
-Fault Json::array(std::string_view text, uint32_t base, std::vector<Span>& items) {
+Fault Json::array(std::string_view text, uint32_t base, std::vector<Span>& items, size_t max_items) {
   simdjson::dom::element el;
   if (auto err = impl_->parse(text, el)) return parse_fault(err, text, base);
   if (!el.is_array()) return make_fault(Error::args_not_array, base);
-  json_scan::array_items(text, json_scan::skip_ws(text, 0), base, items);
+  json_scan::array_items(text, json_scan::skip_ws(text, 0), base, items, max_items);
   return {};
 }
 

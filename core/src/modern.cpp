@@ -104,7 +104,7 @@ void Decoder::packet(std::string_view in, Span where, uint8_t protocol, Packet& 
         break;
       }
       std::vector<Span>& items = p.arg_items;
-      p.fault = json_.array(d, base, items);
+      p.fault = json_.array(d, base, items, arg_items_ ? SIZE_MAX : 1);
       if (p.fault) {
         items.clear();
         if (p.fault.code == Error::args_not_array) p.fault.code = Error::bad_data;
@@ -157,7 +157,7 @@ void Decoder::packet(std::string_view in, Span where, uint8_t protocol, Packet& 
         break;
       }
       p.args = p.data;
-      p.fault = json_.array(d, base, p.arg_items);
+      p.fault = json_.array(d, base, p.arg_items, arg_items_ ? SIZE_MAX : 0);
       if (p.fault) {
         p.arg_items.clear();
         if (p.fault.code == Error::args_not_array) p.fault.code = Error::bad_data;
@@ -166,6 +166,7 @@ void Decoder::packet(std::string_view in, Span where, uint8_t protocol, Packet& 
     default:
       break;
   }
+  if (!arg_items_) p.arg_items.clear();
   if (!p.fault && (p.type_code == binary_event || p.type_code == binary_ack)) {
     json_scan::placeholders(d, base, placeholders_);
   }

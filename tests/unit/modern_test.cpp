@@ -177,6 +177,8 @@ const Case kModern[] = {
     {"2[\"chat message\",\"hi\",{\"a\":[1]}]", 0, 5,
      "event@0+1 data@1+31 name='chat message'@3+12 args@17+14 items=[17+4,22+9] fault=ok inner"},
     {"2/chat,7[\"ping\"]", 0, 5, "event@0+1 id=7@7+1 ack=data ep='/chat'@1+5 data@8+8 name='ping'@10+4 args@15+0 fault=ok inner"},
+    {"2[ \"x\" , 1 , {\"a\":[2]} ]\n", 0, 5, "event@0+1 data@1+24 name='x'@4+1 args@9+13 items=[9+1,13+9] fault=ok inner"},  // whitespace around items and after the array
+    {"3[ 1 , 2 ]", 0, 5, "ack@0+1 data@1+9 args@1+9 items=[3+1,7+1] fault=ok"},
     {"2[42,true]", 0, 4, "event@0+1 data@1+9 name='42'@2+2 args@5+4 items=[5+4] fault=ok inner"},
     {"2[\"caf\\u00e9\"]", 0, 5, "event@0+1 data@1+13 name='caf\xC3\xA9'@3+9 args@13+0 fault=ok inner"},
     {"312[\"ok\",2]", 0, 5, "ack@0+1 data@3+8 args@3+8 items=[4+4,9+1] ack_id=12@1+2 fault=ok"},
@@ -222,6 +224,23 @@ TEST_P(Modern, Decodes) {
   EXPECT_EQ(render_modern(buf.view(), p, dec), GetParam().expect) << GetParam().input;
 }
 INSTANTIATE_TEST_SUITE_P(Table, Modern, ::testing::ValuesIn(kModern));
+
+// Without per-argument spans the decoder gives the same packet, args span and
+// fault; only arg_items stays empty.
+TEST(Modern, WithoutArgItemsSameResult) {
+  for (const Case& c : kModern) {
+    siotest::PageEnd buf(view(c));
+    sio::modern::Decoder full, names_only;
+    names_only.set_arg_items(false);
+    sio::Packet a, b;
+    const auto where = sio::make_span(0, buf.view().size());
+    full.packet(buf.view(), where, static_cast<uint8_t>(c.version), a);
+    names_only.packet(buf.view(), where, static_cast<uint8_t>(c.version), b);
+    EXPECT_TRUE(b.arg_items.empty()) << c.input;
+    b.arg_items = a.arg_items;
+    EXPECT_EQ(render_modern(buf.view(), b, names_only), render_modern(buf.view(), a, full)) << c.input;
+  }
+}
 
 TEST(Modern, TypeNamesPerProtocol) {
   EXPECT_STREQ(sio::modern::type_name(4, 4), "error");

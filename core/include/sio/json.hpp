@@ -6,6 +6,7 @@
 // reused from call to call, so steady-state decoding allocates nothing.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,8 +40,9 @@ class Json {
   };
   Fault event_object(std::string_view text, uint32_t base, Event& ev, std::vector<Span>& items);
 
-  // Validates a JSON array and gives one span per element.
-  Fault array(std::string_view text, uint32_t base, std::vector<Span>& items);
+  // Validates a JSON array and gives one span per element; past `max_items`,
+  // one last span covers the elements left (see json_scan::array_items).
+  Fault array(std::string_view text, uint32_t base, std::vector<Span>& items, size_t max_items = SIZE_MAX);
 
   // Decodes one JSON string literal (quotes included in `text`) into `out`.
   Fault string_literal(std::string_view text, uint32_t base, std::string& out);
@@ -66,7 +68,10 @@ size_t value_end(std::string_view t, size_t pos);
 // One past the closing quote of the string starting at `pos` ('"').
 size_t string_end(std::string_view t, size_t pos);
 // Spans of the elements of the array starting at `pos` ('['); returns one past its ']'.
-size_t array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span>& items);
+// After `max_items` elements, one last span covers all the elements left (the
+// array must then be the whole of `t`, as a validated document is).
+size_t array_items(std::string_view t, size_t pos, uint32_t base, std::vector<Span>& items,
+                   size_t max_items = SIZE_MAX);
 // Members of the object starting at `pos` ('{').
 void object_members(std::string_view t, size_t pos, uint32_t base, std::vector<Json::Member>& members);
 

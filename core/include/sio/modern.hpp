@@ -32,6 +32,11 @@ class Decoder {
   // JSON array text is "[" + those bytes + "]").
   void packet(std::string_view in, Span where, uint8_t protocol, Packet& out);
 
+  // Whether Packet::arg_items is filled (default). Off, the packet is still
+  // validated in full and `args` still spans the arguments, but the scan
+  // stops after the event name: for callers that show no per-argument fields.
+  void set_arg_items(bool on) { arg_items_ = on; }
+
   // Placeholders of the packet last decoded, in text order.
   const std::vector<json_scan::Placeholder>& placeholders() const { return placeholders_; }
 
@@ -39,6 +44,7 @@ class Decoder {
   Json json_;
   std::string name_;
   std::vector<json_scan::Placeholder> placeholders_;
+  bool arg_items_ = true;
 };
 
 }  // namespace sio::modern
