@@ -48,6 +48,7 @@ done <<'EOF'
 tshark -r|
 tshark -r -Y 'sio.type == event'|-Y sio.type==event
 tshark -r -T fields -e sio.name -e sio.args|-T fields -e sio.name -e sio.args
+tshark -r -T fields ... -o sio.json_subtree:FALSE|-T fields -e sio.name -e sio.args -o sio.json_subtree:FALSE
 tshark -r -2|-2
 EOF
 

@@ -72,8 +72,11 @@ sio::v1::Decoder v1_decoder;
 sio::Packet packet;
 std::vector<sio::v1::Frame> frames;
 
+// A string field over s. When no one looks at the field (a filter on other
+// fields builds a tree of fakes), the value is not even copied.
 proto_item* add_string_span(proto_tree* tree, int hf, tvbuff_t* tvb, packet_info* pinfo, sio::Span s,
                             std::string_view value) {
+  if (!proto_field_is_referenced(tree, hf)) return nullptr;
   return proto_tree_add_string(tree, hf, tvb, s.off, s.len,
                                wmem_strndup(pinfo->pool, value.data(), value.size()));
 }
@@ -162,7 +165,7 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
   if (p.attachments.present()) {
     proto_tree_add_uint(st, hf_attachments, tvb, p.attachments.off, p.attachments.len, p.attachments_value);
   }
-  if (has_args && !p.fault) {
+  if (has_args && !p.fault && sio_want_args(st)) {
     if (p.args.present() && p.args.len) {
       std::string_view a = p.args.in(text);
       const char* value = p.args_inner ? wmem_strdup_printf(pinfo->pool, "[%.*s]", static_cast<int>(a.size()), a.data())
@@ -227,6 +230,11 @@ proto_item* sio_add_packet(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, 
   proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, where.off, where.len, ENC_NA);
   sio_fill_packet_item(pi, tvb, pinfo, p, text, info, c, session);
   return pi;
+}
+
+bool sio_want_args(proto_tree* tree) {
+  return proto_field_is_referenced(tree, hf_args) || proto_field_is_referenced(tree, hf_arg) ||
+         (sio_pref_json_subtree && json_handle && proto_field_is_referenced(tree, proto_json));
 }
 
 std::string_view sio_tvb_view(tvbuff_t* tvb) {
@@ -333,7 +341,7 @@ void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tre
   if (hs.close.present()) proto_tree_add_uint(st, hf_close_timeout, tvb, hs.close.off, hs.close.len, hs.close_value);
   if (hs.transports.present()) {
     ti = add_string_span(st, hf_transports, tvb, pinfo, hs.transports, hs.transports.in(text));
-    proto_tree* tt = proto_item_add_subtree(ti, ett_handshake);
+    proto_tree* tt = ti ? proto_item_add_subtree(ti, ett_handshake) : st;
     for (const auto& t : hs.transport_items) add_string_span(tt, hf_transport, tvb, pinfo, t, t.in(text));
   }
   if (f) sio_add_fault(tvb, pinfo, st, f, "handshake");

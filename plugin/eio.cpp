@@ -320,7 +320,7 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
     wmem_strbuf_append(info, "message");
     return;
   }
-  sio_decoder.set_arg_items(tree != nullptr);  // per-argument fields only when a tree is built
+  sio_decoder.set_arg_items(sio_want_args(tree));  // per-argument spans only when shown or asked for
   sio_decoder.packet(text, p.data, sio::modern::protocol_for_eio(version), sio_packet);
   proto_item* si = sio_add_packet(et, tvb, pinfo, sio_packet, text, p.data, info, c, session);
   if (!sio_packet.fault && sio_packet.attachments.present()) {

@@ -107,6 +107,10 @@ void sio_add_fault(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const si
 // Whether `text` would decode as 0.x Socket.IO with no fault (content check).
 bool sio_v1_content_check(std::string_view text);
 
+// Whether the arguments' fields (sio.args, sio.arg, the JSON tree) are wanted under `tree`:
+// the arguments are the largest part of most packets, copied only then.
+bool sio_want_args(proto_tree* tree);
+
 // The bytes of a tvb as a string view (tvb memory, valid for the packet).
 std::string_view sio_tvb_view(tvbuff_t* tvb);
 

@@ -33,6 +33,26 @@ class Filters(unittest.TestCase):
             seen += 1
         self.assertGreaterEqual(seen, 8)
 
+    def test_argument_fields_filter_alone(self):
+        # A filter on one argument field builds only that field: it must select the frames whose shown tree has it.
+        ts = Tshark.get()
+        for cap in ["v0_websocket", "m2_default", "m4_default", "m4_polling"]:
+            frames = ts.pdml_items(cap + ".pcapng")
+            for name in ("sio.arg", "sio.args"):
+                want = [info["frame.number"] for info, items in frames
+                        if any(f[0] == name for _, fields, _ in items for f in fields)]
+                got = ts.run(["-r", ts.capture(cap + ".pcapng"), "-Y", name, "-T", "fields",
+                              "-e", "frame.number"]).split()
+                self.assertTrue(want, (cap, name))
+                self.assertEqual(got, want, (cap, name))
+            # the JSON tree of the arguments, asked for by a filter alone
+            with_json = ts.run(["-r", ts.capture(cap + ".pcapng"), "-Y", "sio && json", "-T", "fields",
+                                "-e", "frame.number"]).split()
+            want = [info["frame.number"] for info, _ in frames
+                    if {"sio", "json"} <= set(info.get("frame.protocols", "").split(":"))]
+            self.assertTrue(want, cap)
+            self.assertEqual(with_json, want, cap)
+
     def test_eio_type_ping_unquoted(self):
         ts = Tshark.get()
         for cap in MODERN:
