@@ -7,6 +7,8 @@ import subprocess
 import unittest
 
 from siotshark import Tshark
+from synth import Pcap
+import test_resource_bounds as hostile
 
 ROUNDS = int(os.environ.get("SIO_FUZZ_ROUNDS", "2"))
 PROBABILITIES = ["0.002", "0.02", "0.1"]  # per byte
@@ -43,6 +45,29 @@ class PluginFuzz(unittest.TestCase):
                         self.assertIn("Socket.IO", out)  # lightly mutated captures still hold Socket.IO
                 os.unlink(merged)
         print(f"{runs} tshark runs over {len(caps)} captures x {len(PROBABILITIES)} probabilities x {ROUNDS} rounds")
+
+    def test_hostile_inputs(self):
+        # the resource-bound inputs (smaller counts), every field built, in two passes
+        ts = Tshark.sanitized()
+        for name, build in (("deep", hostile.build_deep), ("tiny", hostile.build_tiny(20000)),
+                            ("attachments", hostile.build_attachments(2000)), ("names", hostile.build_names(2000)),
+                            ("masked", hostile.build_masked)):
+            path = ts.file(f"hostile-{name}.pcap")
+            with Pcap(path) as pc:
+                build(pc)
+            ts.chown(path)
+            for passes in ([], ["-2"]):
+                # a low tree item limit, so that the path that stops at it runs too
+                code, out, err = ts.run(["-r", path, "-V", "-o", "gui.max_tree_items:30000"] + passes, full=True,
+                                        env_extra=ts.sanitizer_env())
+                self.assertEqual(code, 0, f"{name} {passes}: exit {code}\n{err[-3000:]}")
+                for word in BAD:
+                    self.assertNotIn(word, err, f"{name} {passes}:\n{err[-3000:]}")
+                self.assertIn("Socket.IO", out)
+                self.assertNotIn("Malformed Packet", out, name)
+                if name == "tiny":
+                    self.assertIn("The tree item limit (gui.max_tree_items = 30000) is reached", out)
+            os.unlink(path)
 
 
 if __name__ == "__main__":

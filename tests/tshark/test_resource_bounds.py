@@ -18,8 +18,57 @@ TREE_LIMIT = "The tree item limit (gui.max_tree_items = 1000000) is reached"
 DISABLED = ["--disable-protocol", "sio", "--disable-protocol", "eio"]
 
 
+DEPTHS = (10, 255, 256, 300, 100000)
+
+
 def rows(out):
     return [line.split("\t") for line in out.splitlines()]
+
+
+# The hostile inputs, also run through the sanitized plugin (test_plugin_fuzz).
+def build_deep(pc):
+    ws = websocket(pc, 40001)
+    ws.send(False, ws_frame(OPEN % b"d1"))
+    for d in DEPTHS:
+        ws.send(False, ws_frame(b'42["deep",' + b"[" * d + b"]" * d + b"]"))
+    pv = pc.tcp(40002)
+    for d in DEPTHS:
+        polling(pv, "/socket.io/1/xhr-polling/d2", b'5:::{"name":"deep","args":[' + b"[" * d + b"]" * d + b"]}")
+
+
+def build_tiny(n):
+    def build(pc):
+        pv = pc.tcp(40003)
+        polling(pv, "/socket.io/?EIO=4&transport=polling&sid=t1", b"\x1e".join([b"2"] * n))
+        pv = pc.tcp(40004)
+        polling(pv, "/socket.io/1/xhr-polling/t2", b"\xef\xbf\xbd3\xef\xbf\xbd2::" * n)
+    return build
+
+
+def build_attachments(n):
+    def build(pc):
+        ws = websocket(pc, 40005)
+        ws.send(False, ws_frame(OPEN % b"a1"))
+        ph = b",".join(b'{"_placeholder":true,"num":%d}' % i for i in range(n))
+        ws.send(False, ws_frame(b"45%d-[\"up\",%s]" % (n, ph)))
+        for i in range(n):
+            ws.send(False, ws_frame(b"\x01\x02" + str(i).encode(), binary=True), step_usec=10)
+    return build
+
+
+def build_names(n):
+    def build(pc):
+        ws = websocket(pc, 40006)
+        ws.send(False, ws_frame(OPEN % b"s1"))
+        for i in range(n):
+            ws.send(False, ws_frame(b'42/ns%d,["ev%d",%d]' % (i, i, i)))
+    return build
+
+
+def build_masked(pc):
+    ws = websocket(pc, 40007)
+    ws.send(False, ws_frame(OPEN % b"m1"))
+    ws.send(True, ws_frame(b'42["big",[' + b",".join([b'"abcdefgh"'] * 40000) + b"]]", masked=True))
 
 
 class ResourceBounds(unittest.TestCase):
@@ -44,18 +93,7 @@ class ResourceBounds(unittest.TestCase):
         return out
 
     def test_deep_json_is_bounded_and_named(self):
-        depths = (10, 255, 256, 300, 100000)
-
-        def build(pc):
-            ws = websocket(pc, 40001)
-            ws.send(False, ws_frame(OPEN % b"d1"))
-            for d in depths:
-                ws.send(False, ws_frame(b'42["deep",' + b"[" * d + b"]" * d + b"]"))
-            pv = pc.tcp(40002)
-            for d in depths:
-                polling(pv, "/socket.io/1/xhr-polling/d2", b'5:::{"name":"deep","args":[' + b"[" * d + b"]" * d + b"]}")
-
-        path = self.pcap("deep.pcap", build)
+        path = self.pcap("deep.pcap", build_deep)
         out = self.assert_no_dissector_bug(["-r", path, "-Y", "sio", "-T", "fields", "-e", "sio.name", "-e",
                                             "_ws.expert.message", "-E", "occurrence=a", "-E", "aggregator=|"])
         got = [(name, [m for m in messages.split("|") if m.startswith("Malformed")]) for name, messages in rows(out)]
@@ -69,14 +107,7 @@ class ResourceBounds(unittest.TestCase):
 
     def test_hundreds_of_thousands_of_packets_in_one_body(self):
         n = 300000
-
-        def build(pc):
-            pv = pc.tcp(40003)
-            polling(pv, "/socket.io/?EIO=4&transport=polling&sid=t1", b"\x1e".join([b"2"] * n))
-            pv = pc.tcp(40004)
-            polling(pv, "/socket.io/1/xhr-polling/t2", b"\xef\xbf\xbd3\xef\xbf\xbd2::" * n)
-
-        path = self.pcap("tiny.pcap", build)
+        path = self.pcap("tiny.pcap", build_tiny(n))
         out = self.assert_no_dissector_bug(["-r", path, "-Y", "http.response", "-T", "fields", "-e",
                                             "_ws.expert.message", "-E", "occurrence=a", "-E", "aggregator=|"])
         for row in out.splitlines():
@@ -89,16 +120,7 @@ class ResourceBounds(unittest.TestCase):
 
     def test_thousands_of_attachments_are_linked(self):
         n = 10000
-
-        def build(pc):
-            ws = websocket(pc, 40005)
-            ws.send(False, ws_frame(OPEN % b"a1"))
-            ph = b",".join(b'{"_placeholder":true,"num":%d}' % i for i in range(n))
-            ws.send(False, ws_frame(b"45%d-[\"up\",%s]" % (n, ph)))
-            for i in range(n):
-                ws.send(False, ws_frame(b"\x01\x02" + str(i).encode(), binary=True), step_usec=10)
-
-        path = self.pcap("attachments.pcap", build)
+        path = self.pcap("attachments.pcap", build_attachments(n))
         out = self.assert_no_dissector_bug(["-r", path, "-2", "-Y", "websocket", "-T", "fields", "-e", "frame.number",
                                             "-e", "sio.attachments", "-e", "sio.attachment.num", "-e",
                                             "sio.attachment.event", "-e", "_ws.expert.message", "-E", "occurrence=a"])
@@ -117,14 +139,7 @@ class ResourceBounds(unittest.TestCase):
 
     def test_statistics_with_thousands_of_namespaces_and_names(self):
         n = 5000
-
-        def build(pc):
-            ws = websocket(pc, 40006)
-            ws.send(False, ws_frame(OPEN % b"s1"))
-            for i in range(n):
-                ws.send(False, ws_frame(b'42/ns%d,["ev%d",%d]' % (i, i, i)))
-
-        path = self.pcap("names.pcap", build)
+        path = self.pcap("names.pcap", build_names(n))
         stats, totals = parse_stats(self.ts.run(["-r", path, "-q", "-z", "sio,tree"]))
         self.assertEqual(totals["Packets by namespace"], n)
         self.assertEqual(stats["Packets by namespace"], {"/ns%d" % i: 1 for i in range(n)})
@@ -133,12 +148,7 @@ class ResourceBounds(unittest.TestCase):
 
     def test_masked_message_cut_by_websocket_unmasking_is_named_truncated(self):
         # Wireshark unmasks at most 256 KiB of a client frame: the JSON then ends early, and says so.
-        def build(pc):
-            ws = websocket(pc, 40007)
-            ws.send(False, ws_frame(OPEN % b"m1"))
-            ws.send(True, ws_frame(b'42["big",[' + b",".join([b'"abcdefgh"'] * 40000) + b"]]", masked=True))
-
-        path = self.pcap("masked.pcap", build)
+        path = self.pcap("masked.pcap", build_masked)
         out = self.assert_no_dissector_bug(["-r", path, "-Y", "sio", "-T", "fields", "-e", "_ws.expert.message"])
         self.assertIn("Malformed Socket.IO packet: JSON text ends before its arrays and objects close (at byte "
                       "262144)", out)
