@@ -27,23 +27,27 @@ if [ "$(id -u)" = 0 ]; then
 fi
 off=(--disable-protocol sio --disable-protocol eio)
 
-# one measurement: "seconds peak_kB"
-measure() { "${run[@]}" /usr/bin/time -f "%e %M" tshark "$@" 2>&1 >/dev/null | tail -n 1; }
+# one measurement: "wall_seconds peak_kB cpu_seconds" (CPU time, user + system, is less disturbed by other load)
+measure() {
+  "${run[@]}" /usr/bin/time -f "%e %M %U %S" tshark "$@" 2>&1 >/dev/null | tail -n 1 | awk '{print $1, $2, $3 + $4}'
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-printf '%-52s %9s %9s %7s %10s %10s %7s\n' "command (capture: $(basename "$capture"))" "base s" "plugin s" ratio \
-  "base MB" "plugin MB" ratio
+printf '%-52s %9s %9s %7s %9s %9s %7s %10s %10s %7s\n' "command (capture: $(basename "$capture"))" "base s" \
+  "plugin s" ratio "base cpu" "plug cpu" ratio "base MB" "plugin MB" ratio
 while IFS='|' read -r label args; do
   read -r -a a <<<"$args"
-  bt=() bm=() pt=() pm=()
+  bt=() bm=() bc=() pt=() pm=() pc=()
   for ((i = 0; i < reps; i++)); do
-    read -r t m < <(measure -r "$home/capture.pcapng" "${off[@]}" "${a[@]}"); bt+=("$t"); bm+=("$m")
-    read -r t m < <(measure -r "$home/capture.pcapng" "${a[@]}"); pt+=("$t"); pm+=("$m")
+    read -r t m c < <(measure -r "$home/capture.pcapng" "${off[@]}" "${a[@]}"); bt+=("$t"); bm+=("$m"); bc+=("$c")
+    read -r t m c < <(measure -r "$home/capture.pcapng" "${a[@]}"); pt+=("$t"); pm+=("$m"); pc+=("$c")
   done
   b=$(printf '%s\n' "${bt[@]}" | median) p=$(printf '%s\n' "${pt[@]}" | median)
+  bC=$(printf '%s\n' "${bc[@]}" | median) pC=$(printf '%s\n' "${pc[@]}" | median)
   B=$(printf '%s\n' "${bm[@]}" | median) P=$(printf '%s\n' "${pm[@]}" | median)
-  awk -v l="$label" -v b="$b" -v p="$p" -v B="$B" -v P="$P" 'BEGIN {
-    printf "%-52s %9.2f %9.2f %7.2f %10.1f %10.1f %7.2f\n", l, b, p, p / b, B / 1024, P / 1024, P / B }'
+  awk -v l="$label" -v b="$b" -v p="$p" -v bc="$bC" -v pc="$pC" -v B="$B" -v P="$P" 'BEGIN {
+    printf "%-52s %9.2f %9.2f %7.2f %9.2f %9.2f %7.2f %10.1f %10.1f %7.2f\n", l, b, p, p / b, bc, pc, pc / bc,
+      B / 1024, P / 1024, P / B }'
 done <<'EOF'
 tshark -r|
 tshark -r -Y 'sio.type == event'|-Y sio.type==event

@@ -350,13 +350,30 @@ int dissect_media(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* dat
   return media_handle ? call_dissector_with_data(media_handle, tvb, pinfo, tree, data) : 0;
 }
 
+// The connection of the previous WebSocket message: the messages of one TCP
+// segment (often hundreds) share it, so one conversation lookup serves them all.
+struct WsLast {
+  guint32 frame;
+  guint32 srcport, destport;
+  WsConv* wc;
+} ws_last;
+
+void init_transport() { ws_last = WsLast{}; }
+
 gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
   if (!sio_pref_detect_ws) return FALSE;
   guint len = tvb_captured_length(tvb);
   if (!len) return FALSE;
 
-  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
-  WsConv* wc = conv ? static_cast<WsConv*>(conversation_get_proto_data(conv, proto_sio)) : nullptr;
+  WsConv* wc = nullptr;
+  conversation_t* conv = nullptr;
+  if (ws_last.wc && ws_last.frame == pinfo->num && ws_last.srcport == pinfo->srcport &&
+      ws_last.destport == pinfo->destport) {
+    wc = ws_last.wc;
+  } else {
+    conv = find_conversation_pinfo(pinfo, 0);
+    wc = conv ? static_cast<WsConv*>(conversation_get_proto_data(conv, proto_sio)) : nullptr;
+  }
   if (conv && !wc) {
     wc = wmem_new0(wmem_file_scope(), WsConv);
     const char* uri = http_request_uri(pinfo, nullptr);
@@ -372,6 +389,7 @@ gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
     }
     conversation_add_proto_data(conv, proto_sio, wc);
   }
+  if (wc) ws_last = WsLast{pinfo->num, pinfo->srcport, pinfo->destport, wc};
   SioCarrier carrier;
   carrier.transport = sio::Transport::websocket;
   if (wc) {
@@ -418,6 +436,7 @@ gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
 }  // namespace
 
 void sio_handoff_transport(void) {
+  register_init_routine(init_transport);
   proto_http = proto_get_id_by_filter_name("http");
   body_handle = create_dissector_handle(dissect_body, proto_sio);
   // No protocol of its own: it adds no layer and stays in place when "sio" is
