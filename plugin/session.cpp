@@ -10,6 +10,7 @@
 #include <epan/stats_tree.h>
 #include <epan/tap.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstring>
 
@@ -73,7 +74,6 @@ struct Track {
 };
 
 wmem_map_t* sessions;  // sid -> Session
-wmem_map_t* tracks;    // packet key -> Track
 wmem_map_t* names;     // event names of requests, one copy each
 Session* last_session; // of the previous packet: consecutive packets mostly share it
 
@@ -87,7 +87,6 @@ const char* intern(packet_info* pinfo, std::string_view name) {
 
 void init_state() {
   sessions = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
-  tracks = wmem_map_new(wmem_file_scope(), sio_packet_key_hash, g_int64_equal);
   names = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
   last_session = nullptr;
 }
@@ -106,36 +105,62 @@ Session* session_get(const char* sid) {
   return s;
 }
 
-gint64 packet_key(packet_info* pinfo, guint32 salt) {
+// The index of an Engine.IO or Socket.IO packet within its frame, in dissection
+// order: the same on every pass.
+guint32 packet_index(packet_info* pinfo) {
   auto* counter = static_cast<guint32*>(p_get_proto_data(pinfo->pool, pinfo, proto_sio, 1));
   if (!counter) {
     counter = wmem_new0(pinfo->pool, guint32);
     p_add_proto_data(pinfo->pool, pinfo, proto_sio, 1, counter);
   }
-  // a tvb holds fewer than 2^31 packets: the index never reaches the salt bit
-  const guint64 index = (*counter)++ & 0x7FFFFFFF;
-  return static_cast<gint64>((static_cast<guint64>(salt) << 63) | (index << 32) | pinfo->num);
+  return (*counter)++;
 }
+
+// The kept Tracks of one frame, by packet index (ascending: appended in dissection
+// order). Kept with the frame, not in one map of the whole capture.
+struct FrameTracks {
+  guint32 n, cap;
+  guint32* index;
+  Track** track;
+};
+// File-scope proto data key of FrameTracks (HTTP messages use the small layer numbers).
+constexpr guint32 kFrameTracksKey = 0x7FFF0000;
 
 // Only packets with something to remember are kept, so memory grows with
 // requests and heartbeats, not with packets.
-Track* keep(gint64 key, const Track& t) {
+Track* keep(packet_info* pinfo, guint32 index, const Track& t) {
   if (!t.request && !t.response && !t.heartbeat && !t.heartbeat_late && !t.reused_frame && !t.replaces) {
     static Track plain;
     plain = t;
     return &plain;
   }
-  auto* k = wmem_new(wmem_file_scope(), gint64);
-  *k = key;
-  auto* kept = wmem_new(wmem_file_scope(), Track);
+  wmem_allocator_t* file = wmem_file_scope();
+  auto* ft = static_cast<FrameTracks*>(p_get_proto_data(file, pinfo, proto_sio, kFrameTracksKey));
+  if (!ft) {
+    ft = wmem_new0(file, FrameTracks);
+    p_add_proto_data(file, pinfo, proto_sio, kFrameTracksKey, ft);
+  }
+  if (ft->n == ft->cap) {
+    ft->cap = ft->cap ? ft->cap * 2 : 1;
+    ft->index = static_cast<guint32*>(wmem_realloc(file, ft->index, ft->cap * sizeof(guint32)));
+    ft->track = static_cast<Track**>(wmem_realloc(file, ft->track, ft->cap * sizeof(Track*)));
+  }
+  auto* kept = wmem_new(file, Track);
   *kept = t;
-  wmem_map_insert(tracks, k, kept);
+  ft->index[ft->n] = index;
+  ft->track[ft->n] = kept;
+  ++ft->n;
   return kept;
 }
 
 // A later pass: what the first pass kept, or a plain packet of its session.
-Track* find(gint64 key, const char* sid, Track& scratch) {
-  if (auto* t = static_cast<Track*>(wmem_map_lookup(tracks, &key))) return t;
+Track* find(packet_info* pinfo, guint32 index, const char* sid, Track& scratch) {
+  if (auto* ft = static_cast<FrameTracks*>(p_get_proto_data(wmem_file_scope(), pinfo, proto_sio, kFrameTracksKey))) {
+    const guint32* first = ft->index;
+    const guint32* end = first + ft->n;
+    const guint32* at = std::lower_bound(first, end, index);
+    if (at != end && *at == index) return ft->track[at - ft->index];
+  }
   scratch = Track{};
   scratch.session = sid ? static_cast<Session*>(wmem_map_lookup(sessions, sid)) : nullptr;
   return &scratch;
@@ -291,7 +316,7 @@ const char* sio_track_session_start(packet_info* pinfo, const char* sid, double 
 
 void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
                    guint off, uint8_t eio_type, bool upgrade) {
-  gint64 key = packet_key(pinfo, 1);
+  const guint32 key = packet_index(pinfo);
   Track scratch{};
   Track* t;
   if (!PINFO_FD_VISITED(pinfo)) {
@@ -307,9 +332,9 @@ void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
     if (upgrade && t->session && c.transport == sio::Transport::websocket) {
       t->replaces = t->session->last_polling_frame;
     }
-    t = keep(key, scratch);
+    t = keep(pinfo, key, scratch);
   } else {
-    t = find(key, sid, scratch);
+    t = find(pinfo, key, sid, scratch);
   }
   show_common(tree, tvb, pinfo, c, t->session, off);
   if (t->replaces) {
@@ -323,9 +348,9 @@ void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
 void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
                    const sio::Packet& p, std::string_view text) {
   const guint off = p.type.present() ? p.type.off : 0;
-  gint64 key = packet_key(pinfo, 0);
+  const guint32 key = packet_index(pinfo);
   Track scratch{};
-  Track* t = PINFO_FD_VISITED(pinfo) ? find(key, sid, scratch) : nullptr;
+  Track* t = PINFO_FD_VISITED(pinfo) ? find(pinfo, key, sid, scratch) : nullptr;
   std::string_view ep = p.endpoint.present() && p.endpoint.len ? p.endpoint.in(text) : std::string_view("/");
   const bool v1 = p.version == sio::v1::kVersion;
   const bool is_ack = v1 ? p.type_code == sio::v1::ack
@@ -377,7 +402,7 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
         }
       }
     }
-    t = keep(key, scratch);
+    t = keep(pinfo, key, scratch);
   }
 
   show_common(tree, tvb, pinfo, c, t->session, off);
