@@ -22,6 +22,8 @@ expert_field ei_sio_tree_limit = EI_INIT;
 
 namespace {
 
+expert_field ei_sio_layer_limit = EI_INIT;
+
 int hf_version = -1;
 int hf_type = -1;
 int hf_type_code = -1;
@@ -128,6 +130,22 @@ void append_summary(wmem_strbuf_t* info, const sio::Packet& p, std::string_view 
   if (p.fault) wmem_strbuf_append(info, " [malformed]");
 }
 
+// Each WebSocket message already takes two protocol layers (websocket, sio), and
+// tshark stops a frame at gui.max_tree_depth layers. The JSON tree takes a third:
+// past half the limit it is left out (the arguments stay as sio.args and sio.arg),
+// so that it costs a frame of many messages few of them. Said once per frame.
+bool json_layer_room(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo) {
+  if (!pinfo->layers || wmem_list_count(pinfo->layers) < prefs.gui_max_tree_depth / 2) return true;
+  if (!p_get_proto_data(pinfo->pool, pinfo, proto_sio, 4)) {
+    p_add_proto_data(pinfo->pool, pinfo, proto_sio, 4, GUINT_TO_POINTER(1));
+    proto_tree_add_expert_format(tree, pinfo, &ei_sio_layer_limit, tvb, 0, 0,
+                                 "JSON trees of the arguments are left out from here on: this frame has used half "
+                                 "of the protocol layer limit (gui.max_tree_depth = %u)",
+                                 prefs.gui_max_tree_depth);
+  }
+  return false;
+}
+
 // Adds the fields of one decoded packet under `st`.
 void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
                        std::string_view text) {
@@ -179,7 +197,7 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
       // Wireshark's JSON dissector is costly: only when the tree is shown or json fields are asked for.
       // It adds at most a few items per byte; where those might not fit, it is not called.
       if (sio_pref_json_subtree && json_handle && at && proto_field_is_referenced(at, proto_json) &&
-          sio_tree_room(at, tvb, pinfo, 3 * (p.args.len + 2))) {
+          sio_tree_room(at, tvb, pinfo, 3 * (p.args.len + 2)) && json_layer_room(at, tvb, pinfo)) {
         tvbuff_t* jt;
         if (p.args_inner) {
           jt = tvb_new_child_real_data(tvb, reinterpret_cast<const guint8*>(value), static_cast<guint>(a.size() + 2),
@@ -430,6 +448,8 @@ void sio_register(void) {
                        "Detected from content alone: the request that opened this conversation is not in the capture",
                        EXPFILL}},
       {&ei_sio_tree_limit, {"sio.tree_limit", PI_UNDECODED, PI_WARN, "Tree item limit reached", EXPFILL}},
+      {&ei_sio_layer_limit, {"sio.layer_limit", PI_UNDECODED, PI_NOTE, "JSON tree left out: protocol layer limit",
+                             EXPFILL}},
   };
 
   proto_sio = proto_register_protocol("Socket.IO", "Socket.IO", "sio");

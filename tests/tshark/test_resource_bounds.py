@@ -153,6 +153,31 @@ class ResourceBounds(unittest.TestCase):
         self.assertIn("Malformed Socket.IO packet: JSON text ends before its arrays and objects close (at byte "
                       "262144)", out)
 
+    def test_many_messages_in_one_segment(self):
+        # Each message takes two protocol layers (websocket, sio) of the gui.max_tree_depth (500) a frame may
+        # use; the JSON tree a third, but only in the first half. 200 messages in one segment decode in full.
+        n = 200
+
+        def build(pc):
+            ws = websocket(pc, 40009)
+            ws.send(False, ws_frame(OPEN % b"l1"))
+            ws.send(False, b"".join(ws_frame(b'42["m",{"i":%d}]' % i) for i in range(n)))
+
+        path = self.pcap("packed.pcap", build)
+        for args in ([], ["-V"], ["-2", "-V"]):
+            out = self.ts.run(["-r", path, "-Y", "frame.number == 4", "-T", "fields", "-e", "sio.type", "-e",
+                               "_ws.malformed", "-e", "_ws.expert.message", "-e", "json.value.number",
+                               "-E", "occurrence=a", "-E", "aggregator=|"] + args)
+            types, malformed, messages, numbers = out.rstrip("\n").split("\t")
+            self.assertEqual(types.split("|"), ["event"] * n, args)
+            self.assertEqual(malformed, "", args)
+            # the JSON tree: for the first messages only, and the tree says where it stops
+            shown = numbers.split("|") if numbers else []
+            self.assertGreater(len(shown), 50, args)
+            self.assertLess(len(shown), n, args)
+            self.assertEqual(shown, [str(i) for i in range(len(shown))], args)
+            self.assertIn("JSON trees of the arguments are left out from here on", messages)
+
     def peak_kb(self, path, args=()):
         _, _, err = self.ts.run(["-r", path, *args], wrapper=("/usr/bin/time", "-f", "%M"), full=True)
         return int(err.split()[-1])
