@@ -277,12 +277,6 @@ proto_tree* sio_tree_room(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, g
   return nullptr;
 }
 
-guint sio_packet_key_hash(gconstpointer key) {
-  const guint64 k = *static_cast<const guint64*>(key);
-  // both halves matter; wmem_map scrambles the result further
-  return static_cast<guint>(k) ^ (static_cast<guint>(k >> 32) * 0x9E3779B1u);
-}
-
 void sio_add_fault(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Fault& f, const char* what) {
   guint len = tvb_captured_length(tvb);
   guint off = f.offset < len ? f.offset : len;

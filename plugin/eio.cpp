@@ -75,34 +75,12 @@ struct Channel {
 };
 
 wmem_map_t* channels;  // channel key (string) -> Channel
-wmem_map_t* events;    // packet key -> BinaryEvent
-wmem_map_t* links;     // packet key -> AttachmentLink
 
 Channel* last_channel[2];  // per direction: the channel of the previous message
 
 void init_maps() {
   last_channel[0] = last_channel[1] = nullptr;
   channels = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
-  events = wmem_map_new(wmem_file_scope(), sio_packet_key_hash, g_int64_equal);
-  links = wmem_map_new(wmem_file_scope(), sio_packet_key_hash, g_int64_equal);
-}
-
-// Packets are numbered within a frame in dissection order, the same on every pass.
-gint64 next_packet_key(packet_info* pinfo) {
-  auto* counter = static_cast<guint32*>(p_get_proto_data(pinfo->pool, pinfo, proto_eio, 0));
-  if (!counter) {
-    counter = wmem_new0(pinfo->pool, guint32);
-    p_add_proto_data(pinfo->pool, pinfo, proto_eio, 0, counter);
-  }
-  const guint64 index = (*counter)++ & 0x7FFFFFFF;  // a tvb holds fewer than 2^31 packets
-  return static_cast<gint64>((index << 32) | pinfo->num);
-}
-
-// A file-scope copy of a key, for a map that keeps it.
-gint64* kept_key(gint64 key) {
-  auto* k = wmem_new(wmem_file_scope(), gint64);
-  *k = key;
-  return k;
 }
 
 Channel* channel_for(packet_info* pinfo, const SioCarrier& c) {
@@ -122,7 +100,7 @@ Channel* channel_for(packet_info* pinfo, const SioCarrier& c) {
 }
 
 // Links a binary event (first pass) and shows its attachments (later passes).
-void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const SioCarrier& c, gint64 key,
+void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const SioCarrier& c, guint32 key,
                        const sio::Packet& p) {
   if (!PINFO_FD_VISITED(pinfo)) {
     auto* ev = wmem_new0(wmem_file_scope(), BinaryEvent);
@@ -131,10 +109,10 @@ void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const 
     // The count comes from the wire: slots are added as attachments arrive, so
     // memory follows what the capture holds, not what a packet declares.
     ev->attachment_frames = wmem_array_new(wmem_file_scope(), sizeof(guint32));
-    wmem_map_insert(events, kept_key(key), ev);
+    sio_frame_keep(pinfo, key, ev);
     if (Channel* ch = channel_for(pinfo, c)) ch->pending = ev->total ? ev : nullptr;
   }
-  auto* ev = static_cast<BinaryEvent*>(wmem_map_lookup(events, &key));
+  auto* ev = static_cast<BinaryEvent*>(sio_frame_find(pinfo, key));
   if (!ev) return;
   const guint seen = wmem_array_get_count(ev->attachment_frames);
   for (const auto& ph : sio_decoder.placeholders()) {
@@ -152,7 +130,7 @@ void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const 
 }
 
 // A binary Engine.IO message: the next attachment of the pending binary event, if any.
-void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const SioCarrier& c, gint64 key,
+void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const SioCarrier& c, guint32 key,
                      sio::Span data, wmem_strbuf_t* info) {
   if (!PINFO_FD_VISITED(pinfo)) {
     Channel* ch = channel_for(pinfo, c);
@@ -163,10 +141,10 @@ void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const Si
       link->num = ev->received;
       wmem_array_append_one(ev->attachment_frames, pinfo->num);
       if (++ev->received >= ev->total) ch->pending = nullptr;
-      wmem_map_insert(links, kept_key(key), link);
+      sio_frame_keep(pinfo, key, link);
     }
   }
-  auto* link = static_cast<AttachmentLink*>(wmem_map_lookup(links, &key));
+  auto* link = static_cast<AttachmentLink*>(sio_frame_find(pinfo, key));
   if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
   if (!link) {
     wmem_strbuf_append(info, "binary message");
@@ -226,7 +204,7 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
                     const char*& session) {
   std::string_view text = sio_tvb_view(tvb);
   const uint8_t version = c.generation == sio::Generation::eio3 ? 3 : 4;
-  const gint64 key = next_packet_key(pinfo);
+  const guint32 key = sio_packet_index(pinfo);
   proto_item* ei = proto_tree_add_item(tree, proto_eio, tvb, item.off, item.len, ENC_NA);
   proto_tree* et = proto_item_add_subtree(ei, ett_eio);
   proto_item* ti = proto_tree_add_uint(et, hf_version, tvb, where.off, 0, version);

@@ -10,7 +10,6 @@
 #include <epan/stats_tree.h>
 #include <epan/tap.h>
 
-#include <algorithm>
 #include <cinttypes>
 #include <cstring>
 
@@ -105,27 +104,6 @@ Session* session_get(const char* sid) {
   return s;
 }
 
-// The index of an Engine.IO or Socket.IO packet within its frame, in dissection
-// order: the same on every pass.
-guint32 packet_index(packet_info* pinfo) {
-  auto* counter = static_cast<guint32*>(p_get_proto_data(pinfo->pool, pinfo, proto_sio, 1));
-  if (!counter) {
-    counter = wmem_new0(pinfo->pool, guint32);
-    p_add_proto_data(pinfo->pool, pinfo, proto_sio, 1, counter);
-  }
-  return (*counter)++;
-}
-
-// The kept Tracks of one frame, by packet index (ascending: appended in dissection
-// order). Kept with the frame, not in one map of the whole capture.
-struct FrameTracks {
-  guint32 n, cap;
-  guint32* index;
-  Track** track;
-};
-// File-scope proto data key of FrameTracks (HTTP messages use the small layer numbers).
-constexpr guint32 kFrameTracksKey = 0x7FFF0000;
-
 // Only packets with something to remember are kept, so memory grows with
 // requests and heartbeats, not with packets.
 Track* keep(packet_info* pinfo, guint32 index, const Track& t) {
@@ -134,33 +112,15 @@ Track* keep(packet_info* pinfo, guint32 index, const Track& t) {
     plain = t;
     return &plain;
   }
-  wmem_allocator_t* file = wmem_file_scope();
-  auto* ft = static_cast<FrameTracks*>(p_get_proto_data(file, pinfo, proto_sio, kFrameTracksKey));
-  if (!ft) {
-    ft = wmem_new0(file, FrameTracks);
-    p_add_proto_data(file, pinfo, proto_sio, kFrameTracksKey, ft);
-  }
-  if (ft->n == ft->cap) {
-    ft->cap = ft->cap ? ft->cap * 2 : 1;
-    ft->index = static_cast<guint32*>(wmem_realloc(file, ft->index, ft->cap * sizeof(guint32)));
-    ft->track = static_cast<Track**>(wmem_realloc(file, ft->track, ft->cap * sizeof(Track*)));
-  }
-  auto* kept = wmem_new(file, Track);
+  auto* kept = wmem_new(wmem_file_scope(), Track);
   *kept = t;
-  ft->index[ft->n] = index;
-  ft->track[ft->n] = kept;
-  ++ft->n;
+  sio_frame_keep(pinfo, index, kept);
   return kept;
 }
 
 // A later pass: what the first pass kept, or a plain packet of its session.
 Track* find(packet_info* pinfo, guint32 index, const char* sid, Track& scratch) {
-  if (auto* ft = static_cast<FrameTracks*>(p_get_proto_data(wmem_file_scope(), pinfo, proto_sio, kFrameTracksKey))) {
-    const guint32* first = ft->index;
-    const guint32* end = first + ft->n;
-    const guint32* at = std::lower_bound(first, end, index);
-    if (at != end && *at == index) return ft->track[at - ft->index];
-  }
+  if (auto* t = static_cast<Track*>(sio_frame_find(pinfo, index))) return t;
   scratch = Track{};
   scratch.session = sid ? static_cast<Session*>(wmem_map_lookup(sessions, sid)) : nullptr;
   return &scratch;
@@ -316,7 +276,7 @@ const char* sio_track_session_start(packet_info* pinfo, const char* sid, double 
 
 void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
                    guint off, uint8_t eio_type, bool upgrade) {
-  const guint32 key = packet_index(pinfo);
+  const guint32 key = sio_packet_index(pinfo);
   Track scratch{};
   Track* t;
   if (!PINFO_FD_VISITED(pinfo)) {
@@ -348,7 +308,7 @@ void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
 void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
                    const sio::Packet& p, std::string_view text) {
   const guint off = p.type.present() ? p.type.off : 0;
-  const guint32 key = packet_index(pinfo);
+  const guint32 key = sio_packet_index(pinfo);
   Track scratch{};
   Track* t = PINFO_FD_VISITED(pinfo) ? find(pinfo, key, sid, scratch) : nullptr;
   std::string_view ep = p.endpoint.present() && p.endpoint.len ? p.endpoint.in(text) : std::string_view("/");

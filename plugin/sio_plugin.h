@@ -114,7 +114,11 @@ bool sio_want_args(proto_tree* tree);
 // The bytes of a tvb as a string view (tvb memory, valid for the packet).
 std::string_view sio_tvb_view(tvbuff_t* tvb);
 
-// Hash of the 64-bit keys that name one packet within a frame (frame number in
-// the low half, the packet's index in the frame above it). g_int64_hash looks
-// at the low half only, which would put every packet of one frame in one chain.
-guint sio_packet_key_hash(gconstpointer key);
+// First-pass findings per packet, kept with their frame for later passes.
+// The next index of an Engine.IO or Socket.IO packet in this frame, in dissection
+// order (the same on every pass): each call names a new packet record.
+guint32 sio_packet_index(packet_info* pinfo);
+// Keeps `value` (file scope) for record `index` of this frame (first pass).
+void sio_frame_keep(packet_info* pinfo, guint32 index, void* value);
+// What was kept for record `index` of this frame, or nullptr.
+void* sio_frame_find(packet_info* pinfo, guint32 index);
