@@ -368,14 +368,19 @@ void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tre
                f ? " [malformed]" : "");
 }
 
-void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c) {
+void sio_add_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c, int proto, int ett,
+                        int hf) {
   col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
   col_set_str(pinfo->cinfo, COL_INFO, "polling POST accepted");
-  proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, 0, -1, ENC_NA);
+  proto_item* pi = proto_tree_add_item(tree, proto, tvb, 0, -1, ENC_NA);
   proto_item_append_text(pi, ", polling POST accepted");
-  proto_tree* st = proto_item_add_subtree(pi, ett_sio);
-  proto_tree_add_item(st, hf_post_reply, tvb, 0, -1, ENC_UTF_8);
+  proto_tree* st = proto_item_add_subtree(pi, ett);
+  proto_tree_add_item(st, hf, tvb, 0, -1, ENC_UTF_8);
   sio_track_eio(st, tvb, pinfo, c, c.session, 0, 0xFF);
+}
+
+void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c) {
+  sio_add_post_reply(tvb, pinfo, tree, c, proto_sio, ett_sio, hf_post_reply);
 }
 
 proto_tree* sio_add_jsonp_wrapper(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Jsonp& jp,

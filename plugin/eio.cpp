@@ -398,13 +398,7 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
 }
 
 void sio_dissect_eio_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c) {
-  col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
-  col_set_str(pinfo->cinfo, COL_INFO, "polling POST accepted");
-  proto_item* ei = proto_tree_add_item(tree, proto_eio, tvb, 0, -1, ENC_NA);
-  proto_item_append_text(ei, ", polling POST accepted");
-  proto_tree* et = proto_item_add_subtree(ei, ett_eio);
-  proto_tree_add_item(et, hf_post_reply, tvb, 0, -1, ENC_UTF_8);
-  sio_track_eio(et, tvb, pinfo, c, c.session, 0, 0xFF);
+  sio_add_post_reply(tvb, pinfo, tree, c, proto_eio, ett_eio, hf_post_reply);
 }
 
 bool sio_eio_content_check(std::string_view text, sio::Generation g) {

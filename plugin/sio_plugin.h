@@ -93,6 +93,9 @@ proto_item* sio_add_packet(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, 
 // Dissects a 0.x handshake response body.
 void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c);
 
+// A polling POST reply that carries no packet, as an item of `proto` with its `hf` text field.
+void sio_add_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c, int proto, int ett,
+                        int hf);
 // Marks a polling POST reply ("1") that carries no packet.
 void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c);
 
