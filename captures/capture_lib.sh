@@ -1,6 +1,6 @@
 # Helpers shared by the capture scripts (regenerate.sh, regenerate_modern.sh): a scratch
-# directory, background processes stopped on exit, dumpcap on lo, and publishing a finished
-# capture with its ground truth. Sourced from captures/ after log() and die() are defined.
+# directory, background processes stopped on exit, dumpcap on lo, a server with one client,
+# two clients or headless Chromium, and publishing a finished capture with its ground truth. Sourced from captures/ after log() and die() are defined.
 
 TMP=$(mktemp -d)
 BG_PIDS=()
@@ -69,4 +69,67 @@ publish() {       # move a finished capture + truth into captures/
   mv "$TMP/$1.pcapng" "$1.pcapng"
   mv "$TMP/$1.truth.jsonl" "$1.truth.jsonl"
   chmod 644 "$1.pcapng" "$1.truth.jsonl"
+}
+
+start_server() {  # name cmd...   (sets SRV; the server's output goes to $TMP/name.server.log)
+  local name=$1; shift
+  timeout 30 "$@" >"$TMP/$name.server.log" 2>&1 &
+  SRV=$!
+  BG_PIDS+=("$SRV")
+  wait_listen "$TMP/$name.server.log" 10 || { cat "$TMP/$name.server.log" >&2; die "server for $name did not listen"; }
+}
+
+# One client process against the server $SRV; then the capture stops.
+finish_with_client() {  # name cmd...
+  local name=$1 rc=0 src=0; shift
+  timeout 30 "$@" >"$TMP/$name.client.log" 2>&1 || rc=$?
+  wait_pid "$SRV" 30 || src=$?
+  stop_capture
+  if ((rc != 0 || src != 0)); then
+    cat "$TMP/$name.server.log" "$TMP/$name.client.log" >&2
+    die "$name: client status $rc, server status $src"
+  fi
+}
+
+# Two node clients at once (node script A|B port); then the capture stops.
+finish_with_two_clients() {  # name port script
+  local name=$1 port=$2 script=$3 rca=0 rcb=0 src=0
+  timeout 30 node "$script" A "$port" >"$TMP/$name.clientA.log" 2>&1 &
+  local ca=$!
+  BG_PIDS+=("$ca")
+  timeout 30 node "$script" B "$port" >"$TMP/$name.clientB.log" 2>&1 &
+  local cb=$!
+  BG_PIDS+=("$cb")
+  wait_pid "$ca" 30 || rca=$?
+  wait_pid "$cb" 30 || rcb=$?
+  wait_pid "$SRV" 30 || src=$?
+  stop_capture
+  if ((rca != 0 || rcb != 0 || src != 0)); then
+    cat "$TMP/$name.server.log" "$TMP/$name.clientA.log" "$TMP/$name.clientB.log" >&2
+    die "$name: client A status $rca, client B status $rcb, server status $src"
+  fi
+}
+
+# Headless Chromium on the page the server $SRV serves, until the server ends; then the capture stops.
+finish_with_browser() {  # name port
+  local name=$1 port=$2 src=0
+  local profile="$TMP/chromium-profile"
+  rm -rf "$profile"; mkdir -p "$profile"
+  # own session/process group so the whole browser can be stopped by its id
+  setsid chromium --headless --no-sandbox --disable-gpu --disable-quic \
+    --no-first-run --disable-background-networking --disable-component-update \
+    --disable-sync --disable-extensions --disable-default-apps \
+    --user-data-dir="$profile" "http://127.0.0.1:$port/" \
+    >"$TMP/$name.chromium.log" 2>&1 &
+  local chr=$!
+  BG_PIDS+=("$chr")
+  wait_pid "$SRV" 30 || src=$?
+  kill -TERM -- "-$chr" 2>/dev/null || true
+  wait_pid "$chr" 10 || { kill -KILL -- "-$chr" 2>/dev/null || true; wait "$chr" 2>/dev/null || true; }
+  stop_capture
+  if ((src != 0)); then
+    cat "$TMP/$name.server.log" >&2
+    grep -v "dbus\|Fontconfig" "$TMP/$name.chromium.log" | tail -20 >&2 || true
+    die "$name: server status $src"
+  fi
 }

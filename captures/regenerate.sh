@@ -39,58 +39,25 @@ install_deps() {
 
 # ------------------------------------------------------------------ helpers
 # shellcheck source=capture_lib.sh
-source ./capture_lib.sh   # TMP, BG_PIDS, wait_listen, wait_pid, start_capture, stop_capture, publish
+source ./capture_lib.sh   # TMP, BG_PIDS, start_capture, start_server, finish_with_*, stop_capture, publish
 
 # ------------------------------------------------------------------ scenarios
 # socket.io 0.9 server + socket.io-client 0.9 in node
 run_node_sio() {  # name port transport
-  local name=$1 port=$2 transport=$3 rc=0
+  local name=$1 port=$2 transport=$3
   port_free "$port" || die "port $port busy"
   start_capture "$port" "$TMP/$name.pcapng"
-  timeout 30 node gen/sio_server.js "$transport" "$port" "$TMP/$name.truth.jsonl" \
-    >"$TMP/$name.server.log" 2>&1 &
-  local srv=$!
-  BG_PIDS+=("$srv")
-  wait_listen "$TMP/$name.server.log" 10 || { cat "$TMP/$name.server.log" >&2; die "server for $name did not listen"; }
-  timeout 30 node gen/node_client.js "$transport" "$port" >"$TMP/$name.client.log" 2>&1 || rc=$?
-  local src=0
-  wait_pid "$srv" 30 || src=$?
-  stop_capture
-  if ((rc != 0 || src != 0)); then
-    cat "$TMP/$name.server.log" "$TMP/$name.client.log" >&2
-    die "$name: client status $rc, server status $src"
-  fi
+  start_server "$name" node gen/sio_server.js "$transport" "$port" "$TMP/$name.truth.jsonl"
+  finish_with_client "$name" node gen/node_client.js "$transport" "$port"
 }
 
 # socket.io 0.9 server + the client it serves, in headless Chromium
 run_browser_sio() { # name port transport
-  local name=$1 port=$2 transport=$3 src=0
+  local name=$1 port=$2 transport=$3
   port_free "$port" || die "port $port busy"
   start_capture "$port" "$TMP/$name.pcapng"
-  timeout 30 node gen/sio_server.js "$transport" "$port" "$TMP/$name.truth.jsonl" browser \
-    >"$TMP/$name.server.log" 2>&1 &
-  local srv=$!
-  BG_PIDS+=("$srv")
-  wait_listen "$TMP/$name.server.log" 10 || { cat "$TMP/$name.server.log" >&2; die "server for $name did not listen"; }
-  local profile="$TMP/chromium-profile"
-  rm -rf "$profile"; mkdir -p "$profile"
-  # own session/process group so the whole browser can be stopped by its id
-  setsid chromium --headless --no-sandbox --disable-gpu --disable-quic \
-    --no-first-run --disable-background-networking --disable-component-update \
-    --disable-sync --disable-extensions --disable-default-apps \
-    --user-data-dir="$profile" "http://127.0.0.1:$port/" \
-    >"$TMP/$name.chromium.log" 2>&1 &
-  local chr=$!
-  BG_PIDS+=("$chr")
-  wait_pid "$srv" 30 || src=$?
-  kill -TERM -- "-$chr" 2>/dev/null || true
-  wait_pid "$chr" 10 || { kill -KILL -- "-$chr" 2>/dev/null || true; wait "$chr" 2>/dev/null || true; }
-  stop_capture
-  if ((src != 0)); then
-    cat "$TMP/$name.server.log" >&2
-    grep -v "dbus\|Fontconfig" "$TMP/$name.chromium.log" | tail -20 >&2 || true
-    die "$name: server status $src"
-  fi
+  start_server "$name" node gen/sio_server.js "$transport" "$port" "$TMP/$name.truth.jsonl" browser
+  finish_with_browser "$name" "$port"
 }
 
 # plain ws + plain http (no Socket.IO)
@@ -106,30 +73,11 @@ run_control() {   # name port
 # socket.io 0.9 server + two socket.io-client 0.9 processes at once (client A
 # xhr-polling, client B websocket): name port
 run_sessions() {
-  local name=$1 port=$2 rca=0 rcb=0 src=0
+  local name=$1 port=$2
   port_free "$port" || die "port $port busy"
   start_capture "$port" "$TMP/$name.pcapng"
-  timeout 30 node gen/sessions_server.js "$port" "$TMP/$name.truth.jsonl" \
-    >"$TMP/$name.server.log" 2>&1 &
-  local srv=$!
-  BG_PIDS+=("$srv")
-  wait_listen "$TMP/$name.server.log" 10 || { cat "$TMP/$name.server.log" >&2; die "server for $name did not listen"; }
-  timeout 30 node gen/sessions_client.js A "$port" >"$TMP/$name.clientA.log" 2>&1 &
-  local ca=$!
-  BG_PIDS+=("$ca")
-  timeout 30 node gen/sessions_client.js B "$port" >"$TMP/$name.clientB.log" 2>&1 &
-  local cb=$!
-  BG_PIDS+=("$cb")
-  wait_pid "$ca" 30 || rca=$?
-  wait_pid "$cb" 30 || rcb=$?
-  wait_pid "$srv" 30 || src=$?
-  stop_capture
-  if ((rca != 0 || rcb != 0 || src != 0)); then
-    cat "$TMP/$name.server.log" "$TMP/$name.clientA.log" "$TMP/$name.clientB.log" >&2
-    die "$name: client A status $rca, client B status $rcb, server status $src"
-  fi
-  grep -h "disconnect\|reconnect" "$TMP/$name.server.log" "$TMP/$name.clientB.log" \
-    | sed 's/^/    /' >&2 || true
+  start_server "$name" node gen/sessions_server.js "$port" "$TMP/$name.truth.jsonl"
+  finish_with_two_clients "$name" "$port" gen/sessions_client.js
 }
 
 declare -A PORT=(

@@ -51,100 +51,49 @@ install_deps() {
 
 # ------------------------------------------------------------------ helpers
 # shellcheck source=capture_lib.sh
-source ./capture_lib.sh   # TMP, BG_PIDS, wait_listen, wait_pid, start_capture, stop_capture, publish
-
-start_server() {  # name cmd...   (sets SRV)
-  local name=$1; shift
-  timeout 30 "$@" >"$TMP/$name.server.log" 2>&1 &
-  SRV=$!
-  BG_PIDS+=("$SRV")
-  wait_listen "$TMP/$name.server.log" 10 || { cat "$TMP/$name.server.log" >&2; die "server for $name did not listen"; }
-}
+source ./capture_lib.sh   # TMP, BG_PIDS, start_capture, start_server, finish_with_*, stop_capture, publish
 
 # ------------------------------------------------------------------ scenarios
 # node server + node client: name port gen mode [flags...]
 run_node() {
-  local name=$1 port=$2 gen=$3 mode=$4 rc=0 src=0
+  local name=$1 port=$2 gen=$3 mode=$4
   shift 4
   port_free "$port" || die "port $port busy"
   start_capture "$port" "$TMP/$name.pcapng"
   start_server "$name" node gen_modern/server.js "$gen" "$mode" "$port" "$TMP/$name.truth.jsonl" "$@"
-  timeout 30 node gen_modern/client.js "$gen" "$mode" "$port" "$@" >"$TMP/$name.client.log" 2>&1 || rc=$?
-  wait_pid "$SRV" 30 || src=$?
-  stop_capture
-  if ((rc != 0 || src != 0)); then
-    cat "$TMP/$name.server.log" "$TMP/$name.client.log" >&2
-    die "$name: client status $rc, server status $src"
-  fi
+  finish_with_client "$name" node gen_modern/client.js "$gen" "$mode" "$port" "$@"
   grep -h "volatile\|recorder note" "$TMP/$name.client.log" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
 }
 
 # python-socketio server + python-socketio client (aiohttp): name port
 run_python() {
-  local name=$1 port=$2 rc=0 src=0
+  local name=$1 port=$2
   port_free "$port" || die "port $port busy"
   start_capture "$port" "$TMP/$name.pcapng"
   start_server "$name" "$DEB_PY" gen_modern/py_server.py "$port" "$TMP/$name.truth.jsonl"
-  timeout 30 "$DEB_PY" gen_modern/py_client.py "$port" >"$TMP/$name.client.log" 2>&1 || rc=$?
-  wait_pid "$SRV" 30 || src=$?
-  stop_capture
-  if ((rc != 0 || src != 0)); then
-    cat "$TMP/$name.server.log" "$TMP/$name.client.log" >&2
-    die "$name: client status $rc, server status $src"
-  fi
+  finish_with_client "$name" "$DEB_PY" gen_modern/py_client.py "$port"
 }
 
 # node server + socket.io-client 2.x bundle in headless Chromium:
 # name port gen mode [flags...]   (the server serves the page)
 run_browser() {
-  local name=$1 port=$2 gen=$3 mode=$4 src=0
+  local name=$1 port=$2 gen=$3 mode=$4
   shift 4
   port_free "$port" || die "port $port busy"
   start_capture "$port" "$TMP/$name.pcapng"
   start_server "$name" node gen_modern/server.js "$gen" "$mode" "$port" "$TMP/$name.truth.jsonl" browser "$@"
-  local profile="$TMP/chromium-profile"
-  rm -rf "$profile"; mkdir -p "$profile"
-  # own session/process group so the whole browser can be stopped by its id
-  setsid chromium --headless --no-sandbox --disable-gpu --disable-quic \
-    --no-first-run --disable-background-networking --disable-component-update \
-    --disable-sync --disable-extensions --disable-default-apps \
-    --user-data-dir="$profile" "http://127.0.0.1:$port/" \
-    >"$TMP/$name.chromium.log" 2>&1 &
-  local chr=$!
-  BG_PIDS+=("$chr")
-  wait_pid "$SRV" 30 || src=$?
-  kill -TERM -- "-$chr" 2>/dev/null || true
-  wait_pid "$chr" 10 || { kill -KILL -- "-$chr" 2>/dev/null || true; wait "$chr" 2>/dev/null || true; }
-  stop_capture
-  if ((src != 0)); then
-    cat "$TMP/$name.server.log" >&2
-    grep -v "dbus\|Fontconfig" "$TMP/$name.chromium.log" | tail -20 >&2 || true
-    die "$name: server status $src"
-  fi
+  finish_with_browser "$name" "$port"
   grep -h "volatile\|recorder note" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
 }
 
 # socket.io 4.x server + two socket.io-client 4.x processes at once (client A
 # polling, client B websocket): name port
 run_sessions() {
-  local name=$1 port=$2 rca=0 rcb=0 src=0
+  local name=$1 port=$2
   port_free "$port" || die "port $port busy"
   start_capture "$port" "$TMP/$name.pcapng"
   start_server "$name" node gen_modern/sessions_server.js "$port" "$TMP/$name.truth.jsonl"
-  timeout 30 node gen_modern/sessions_client.js A "$port" >"$TMP/$name.clientA.log" 2>&1 &
-  local ca=$!
-  BG_PIDS+=("$ca")
-  timeout 30 node gen_modern/sessions_client.js B "$port" >"$TMP/$name.clientB.log" 2>&1 &
-  local cb=$!
-  BG_PIDS+=("$cb")
-  wait_pid "$ca" 30 || rca=$?
-  wait_pid "$cb" 30 || rcb=$?
-  wait_pid "$SRV" 30 || src=$?
-  stop_capture
-  if ((rca != 0 || rcb != 0 || src != 0)); then
-    cat "$TMP/$name.server.log" "$TMP/$name.clientA.log" "$TMP/$name.clientB.log" >&2
-    die "$name: client A status $rca, client B status $rcb, server status $src"
-  fi
+  finish_with_two_clients "$name" "$port" gen_modern/sessions_client.js
   grep -h "engine close\|reconnect\|recorder note\|connection_error" "$TMP/$name.server.log" \
     "$TMP/$name.clientA.log" | sed 's/^/    /' >&2 || true
 }
