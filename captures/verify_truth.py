@@ -36,6 +36,8 @@ import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
 
+from truth_expect import check_acks
+
 PACKET_TYPES = ['disconnect', 'connect', 'heartbeat', 'message', 'json',
                 'event', 'ack', 'error', 'noop']
 POLL_PATH = re.compile(r'^/socket\.io/1/(xhr-polling|jsonp-polling)/([^/?]+)/?$')
@@ -240,33 +242,7 @@ def check_expect(expect, wire, wire_hs, times, errors):
         if r:
             reqs.setdefault((sid, d, r[0], r[1]), (frame, r[2]))
 
-    def request(item, what):
-        k = (item['sid'], item['dir'], item['nsp'], item['id'])
-        r = reqs.get(k)
-        if r is None:
-            errors.append('expect %s: request %r is not on the wire' % (what, k))
-        elif r[1] != item.get('event'):
-            errors.append('expect %s: request %r is %r, not %r' % (what, k, r[1], item.get('event')))
-        return k, r
-
-    for item in expect.get('late_acks', []):
-        k, r = request(item, 'late_acks')
-        if k not in acks:
-            errors.append('expect late_acks: no ack for %r on the wire' % (k,))
-        elif r is not None:
-            gap = (times[acks[k]] - times[r[0]]) * 1000
-            if abs(gap - item['delay_ms']) > 250:
-                errors.append('expect late_acks: %r acked %.0f ms later on the wire, truth says %s ms'
-                              % (k, gap, item['delay_ms']))
-            else:
-                print('  expect: late ack %s %s %s id %s: %.0f ms on the wire (truth %d ms)'
-                      % (k[0], k[1], item.get('event'), k[3], gap, item['delay_ms']))
-    for item in expect.get('unanswered', []):
-        k, r = request(item, 'unanswered')
-        if k in acks:
-            errors.append('expect unanswered: %r has an ack on the wire' % (k,))
-        elif r is not None:
-            print('  expect: unanswered %s %s %s id %s' % (k[0], k[1], item.get('event'), k[3]))
+    check_acks(expect, reqs, acks, lambda f: times[f], lambda event: event, errors)
     hs_sids = {h.split(':')[0] for h in wire_hs}
     for item in expect.get('timed_out_sessions', []):
         sid = item['sid']

@@ -51,6 +51,8 @@ import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
 
+from truth_expect import check_acks
+
 EIO_TYPES = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop']
 JSONP_BODY = re.compile(r'^___eio\[(\d*)\]\((.*)\);$', re.S)
 
@@ -579,39 +581,13 @@ def check_expect(expect, wire, wire_sio, errors):
             reqs.setdefault((sid, d, p['nsp'], p['id']), (frame, p))
         elif p['type'] in (3, 6):
             rd = 'c2s' if d == 's2c' else 's2c'
-            acks.setdefault((sid, rd, p['nsp'], p['id']), (frame, p))
+            acks.setdefault((sid, rd, p['nsp'], p['id']), frame)
 
-    def request(item, what):
-        k = (item['sid'], item['dir'], item['nsp'], item['id'])
-        r = reqs.get(k)
-        if r is None:
-            errors.append('expect %s: request %r is not on the wire' % (what, k))
-            return k, None
-        data = r[1].get('data')
-        if not isinstance(data, list) or not data or data[0] != item.get('event'):
-            errors.append('expect %s: request %r is %r, not event %r'
-                          % (what, k, data and data[0], item.get('event')))
-        return k, r
+    def event_of(p):
+        data = p.get('data')
+        return data[0] if isinstance(data, list) and data else None
 
-    for item in expect.get('late_acks', []):
-        k, r = request(item, 'late_acks')
-        a = acks.get(k)
-        if a is None:
-            errors.append('expect late_acks: no ack for %r on the wire' % (k,))
-        elif r is not None:
-            gap = (wire.times[a[0]] - wire.times[r[0]]) * 1000
-            if abs(gap - item['delay_ms']) > 250:
-                errors.append('expect late_acks: %r acked %.0f ms later on the wire, truth says %s ms'
-                              % (k, gap, item['delay_ms']))
-            else:
-                print('  expect: late ack %s %s %s id %s: %.0f ms on the wire (truth %d ms)'
-                      % (k[0], k[1], item.get('event'), k[3], gap, item['delay_ms']))
-    for item in expect.get('unanswered', []):
-        k, r = request(item, 'unanswered')
-        if k in acks:
-            errors.append('expect unanswered: %r has an ack on the wire' % (k,))
-        elif r is not None:
-            print('  expect: unanswered %s %s %s id %s' % (k[0], k[1], item.get('event'), k[3]))
+    check_acks(expect, reqs, acks, lambda f: wire.times[f], event_of, errors)
     for item in expect.get('timed_out_sessions', []):
         sid = item['sid']
         if sid not in sids:
