@@ -136,8 +136,7 @@ void append_summary(wmem_strbuf_t* info, const sio::Packet& p, std::string_view 
 // so that it costs a frame of many messages few of them. Said once per frame.
 bool json_layer_room(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo) {
   if (!pinfo->layers || wmem_list_count(pinfo->layers) < prefs.gui_max_tree_depth / 2) return true;
-  if (!p_get_proto_data(pinfo->pool, pinfo, proto_sio, 4)) {
-    p_add_proto_data(pinfo->pool, pinfo, proto_sio, 4, GUINT_TO_POINTER(1));
+  if (sio_first_in_frame(pinfo, kPoolLayerLimitSaid)) {
     proto_tree_add_expert_format(tree, pinfo, &ei_sio_layer_limit, tvb, 0, 0,
                                  "JSON trees of the arguments are left out from here on: this frame has used half "
                                  "of the protocol layer limit (gui.max_tree_depth = %u)",
@@ -267,8 +266,7 @@ proto_tree* sio_tree_room(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, g
   // room for the expert item and for the layers after this one (TCP's segment list, ...)
   const guint64 reserve = 16 + prefs.gui_max_tree_items / 16;
   if (!td || static_cast<guint64>(td->count) + need + reserve <= prefs.gui_max_tree_items) return tree;
-  if (!p_get_proto_data(pinfo->pool, pinfo, proto_sio, 2)) {
-    p_add_proto_data(pinfo->pool, pinfo, proto_sio, 2, GUINT_TO_POINTER(1));
+  if (sio_first_in_frame(pinfo, kPoolTreeLimitSaid)) {
     proto_tree_add_expert_format(tree, pinfo, &ei_sio_tree_limit, tvb, 0, 0,
                                  "The tree item limit (gui.max_tree_items = %u) is reached: further Socket.IO items "
                                  "of this frame are decoded but not shown; raise the preference to see them",

@@ -1,5 +1,6 @@
-// What the first pass found about single packets of a frame, kept with the
-// frame for later passes: one small array per frame, sorted by packet index.
+// Per-frame state: what the first pass found about single packets of a frame,
+// kept with the frame for later passes (one small array per frame, sorted by
+// packet index), and the once-per-frame flags of one dissection.
 #include "sio_plugin.h"
 
 #include <epan/proto_data.h>
@@ -16,16 +17,19 @@ struct FrameStore {
 
 // File-scope proto data key of a FrameStore (HTTP messages use the small layer numbers).
 constexpr guint32 kFrameStoreKey = 0x7FFF0000;
-// pinfo->pool proto data key of the frame's packet counter.
-constexpr guint32 kCounterKey = 1;
-
 }  // namespace
 
+bool sio_first_in_frame(packet_info* pinfo, SioPoolKey key) {
+  if (p_get_proto_data(pinfo->pool, pinfo, proto_sio, key)) return false;
+  p_add_proto_data(pinfo->pool, pinfo, proto_sio, key, GUINT_TO_POINTER(1));
+  return true;
+}
+
 guint32 sio_packet_index(packet_info* pinfo) {
-  auto* counter = static_cast<guint32*>(p_get_proto_data(pinfo->pool, pinfo, proto_sio, kCounterKey));
+  auto* counter = static_cast<guint32*>(p_get_proto_data(pinfo->pool, pinfo, proto_sio, kPoolPacketCounter));
   if (!counter) {
     counter = wmem_new0(pinfo->pool, guint32);
-    p_add_proto_data(pinfo->pool, pinfo, proto_sio, kCounterKey, counter);
+    p_add_proto_data(pinfo->pool, pinfo, proto_sio, kPoolPacketCounter, counter);
   }
   return (*counter)++;
 }

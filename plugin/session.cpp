@@ -252,10 +252,10 @@ tap_packet_status stats_packet(stats_tree* st, packet_info*, epan_dissect_t*, co
 // One tap record per frame, listing its Socket.IO packets: tshark queues at
 // most a few thousand tap records per frame, and a polling body holds more.
 void tap_add(packet_info* pinfo, const SioTapInfo& info) {
-  auto* packets = static_cast<wmem_array_t*>(p_get_proto_data(pinfo->pool, pinfo, proto_sio, 3));
+  auto* packets = static_cast<wmem_array_t*>(p_get_proto_data(pinfo->pool, pinfo, proto_sio, kPoolTapRecord));
   if (!packets) {
     packets = wmem_array_new(pinfo->pool, sizeof(SioTapInfo));
-    p_add_proto_data(pinfo->pool, pinfo, proto_sio, 3, packets);
+    p_add_proto_data(pinfo->pool, pinfo, proto_sio, kPoolTapRecord, packets);
     tap_queue_packet(sio_tap, pinfo, packets);
   }
   wmem_array_append_one(packets, info);

@@ -117,6 +117,17 @@ bool sio_want_args(proto_tree* tree);
 // The bytes of a tvb as a string view (tvb memory, valid for the packet).
 std::string_view sio_tvb_view(tvbuff_t* tvb);
 
+// Keys of the plugin's per-dissection proto data (pinfo->pool, proto_sio).
+enum SioPoolKey : guint32 {
+  kPoolPacketCounter = 1,  // frame_store.cpp: next packet index of the frame
+  kPoolTreeLimitSaid = 2,  // sio.tree_limit shown
+  kPoolTapRecord = 3,      // session.cpp: the frame's tap record
+  kPoolLayerLimitSaid = 4, // sio.layer_limit shown
+};
+
+// True the first time in this dissection of the frame that it is asked for `key`.
+bool sio_first_in_frame(packet_info* pinfo, SioPoolKey key);
+
 // First-pass findings per packet, kept with their frame for later passes.
 // The next index of an Engine.IO or Socket.IO packet in this frame, in dissection
 // order (the same on every pass): each call names a new packet record.
