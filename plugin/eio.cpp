@@ -333,13 +333,16 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
       // message, a clean Socket.IO packet) stays text even while attachments are due, so
       // a lost attachment frame does not swallow the next packet. Only a binary verdict
       // from pending attachments depends on state: that one is kept for later passes.
+      // The verdict is kept under a packet index of its own: a frame can hold far more
+      // messages than any per-layer key (pinfo->curr_layer_num is 8 bits) tells apart.
       static guint8 marker;
-      binary = p_get_proto_data(wmem_file_scope(), pinfo, proto_eio, pinfo->curr_layer_num) != nullptr;
+      const guint32 verdict_key = sio_packet_index(pinfo);
+      binary = sio_frame_find(pinfo, verdict_key) != nullptr;
       if (!binary) {
         if (!PINFO_FD_VISITED(pinfo) && expecting_attachment(pinfo, c) &&
             !sio_eio_content_check(text, sio::Generation::eio4)) {
           binary = true;
-          p_add_proto_data(wmem_file_scope(), pinfo, proto_eio, pinfo->curr_layer_num, &marker);
+          sio_frame_keep(pinfo, verdict_key, &marker);
         } else {
           sio::eio::decode_text(text, all, 4, eio_packet);
           binary = eio_packet.fault && eio_packet.fault.code != sio::Error::empty;

@@ -102,8 +102,9 @@ guint32 http_server_port(packet_info* pinfo) {
 }
 
 HttpMsg* http_msg(packet_info* pinfo, const http_message_info_t* info) {
-  guint32 key = pinfo->curr_layer_num;
-  auto* msg = static_cast<HttpMsg*>(p_get_proto_data(wmem_file_scope(), pinfo, proto_sio, key));
+  // Kept under a packet index: one frame can carry many HTTP messages (pipelining, HTTP/2 streams).
+  const guint32 key = sio_packet_index(pinfo);
+  auto* msg = static_cast<HttpMsg*>(sio_frame_find(pinfo, key));
   if (msg) return msg;
   msg = wmem_new0(wmem_file_scope(), HttpMsg);
   const char* method = nullptr;
@@ -111,7 +112,7 @@ HttpMsg* http_msg(packet_info* pinfo, const http_message_info_t* info) {
   msg->uri = uri ? wmem_strdup(wmem_file_scope(), uri) : nullptr;
   msg->request = info && info->type == HTTP_REQUEST;
   msg->post = method && std::strcmp(method, "POST") == 0;
-  p_add_proto_data(wmem_file_scope(), pinfo, proto_sio, key, msg);
+  sio_frame_keep(pinfo, key, msg);
   return msg;
 }
 
