@@ -98,14 +98,32 @@ run_sessions() {
     "$TMP/$name.clientA.log" | sed 's/^/    /' >&2 || true
 }
 
+# socket.io 4.x server + socket.io-client 4.x, websocket only, Nagle on, bursts
+# of hundreds of small events each way (m4_busy): name port
+run_busy() {
+  local name=$1 port=$2
+  port_free "$port" || die "port $port busy"
+  start_capture "$port" "$TMP/$name.pcapng"
+  start_server "$name" node gen_modern/busy_server.js "$port" "$TMP/$name.truth.jsonl" nagle
+  finish_with_client "$name" node gen_modern/busy_client.js "$port" nagle
+  grep -h "round\|recorder note" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
+  # what this capture is for: many WebSocket messages per TCP segment (stock
+  # tshark with its default gui.max_tree_depth stops a frame after 494)
+  python3 ws_per_frame.py "$TMP/$name.pcapng" "$port" | sed 's/^/    /' >&2
+  python3 ws_per_frame.py "$TMP/$name.pcapng" "$port" -o gui.max_tree_depth:5000 \
+    --min-over 256:3 --min-over 128:8 | sed 's/^/    /' >&2 \
+    || die "$name: too few TCP segments with many WebSocket messages"
+}
+
 declare -A PORT=(
   [m2_default]=18421 [m2_polling]=18422
   [m4_default]=18423 [m4_deflate]=18424 [m4_polling]=18425
   [m5_python]=18426 [m4_jsonp]=18427 [m2_browser_polling]=18428
   [m4_sessions]=18440
+  [m4_busy]=18480
 )
 ALL=(m2_default m2_polling m4_default m4_deflate m4_polling m5_python m4_jsonp m2_browser_polling
-  m4_sessions)
+  m4_sessions m4_busy)
 
 generate() {
   local n=$1 p=${PORT[$1]:-}
@@ -119,6 +137,7 @@ generate() {
     m4_jsonp)    run_browser "$n" "$p" 4 polling jsonp ;;
     m2_browser_polling) run_browser "$n" "$p" 2 polling ;;
     m4_sessions) run_sessions "$n" "$p" ;;
+    m4_busy)     run_busy "$n" "$p" ;;
     *) die "unknown capture $n" ;;
   esac
 }
@@ -140,6 +159,9 @@ for n in "${NAMES[@]}"; do
   # another dissector (see port_check.sh); publish only a clean one
   capture_until_clean "$n" "$TMP/$n.pcapng" "${PORT[$n]}" generate "$n"
   publish "$n"
+  if [[ $n == m4_busy ]]; then     # its packet counts, derived from the truth
+    python3 truth_counts_modern.py "$n.truth.jsonl" "$n.counts.json"
+  fi
 done
 
 log "verifying ground truth against the captures"

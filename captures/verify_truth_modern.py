@@ -177,6 +177,10 @@ def run_tshark(pcap, port):
            '-o', 'http.desegment_body:TRUE',
            '-o', 'http.dechunk_body:TRUE',
            '-o', 'http.decompress_body:TRUE',
+           # tshark 4.0 spends one protocol layer per WebSocket message and stops a
+           # frame at gui.max_tree_depth (default 500: 494 messages, then "Dissector
+           # bug ... saved_layers_len"); m4_busy has segments of more than 500
+           '-o', 'gui.max_tree_depth:5000',
            '-T', 'pdml']
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if p.returncode != 0:
