@@ -8,7 +8,7 @@ source "$(dirname "$0")/scripts/common.sh"
 capture="${1:-$ROOT/captures/v0_websocket.pcapng}"
 [ -f "$capture" ] || { echo "error: no such capture: $capture" >&2; exit 1; }
 
-ensure_packages
+ensure_packages "${BUILD_PACKAGES[@]}"
 build -DSIO_BUILD_TESTS=OFF
 
 # The personal plugin folder of the user who asked (under sudo: the sudo user).

@@ -3,7 +3,8 @@
 # sanitizer unit tests, tshark tests on the captures). Ends with ctest's summary.
 source "$(dirname "$0")/scripts/common.sh"
 
-ensure_packages
+ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_packages "$(clang_runtime_package)"
 build -DSIO_BUILD_TESTS=ON
 cd "$BUILD"
 ctest --output-on-failure -j"$(nproc)"

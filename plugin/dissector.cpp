@@ -11,9 +11,9 @@
 
 int proto_sio = -1;
 
-gboolean sio_pref_detect_http = TRUE;
-gboolean sio_pref_detect_ws = TRUE;
-gboolean sio_pref_json_subtree = TRUE;
+sio_pref_bool sio_pref_detect_http = TRUE;
+sio_pref_bool sio_pref_detect_ws = TRUE;
+sio_pref_bool sio_pref_json_subtree = TRUE;
 const char* sio_pref_resource = "/socket.io/";
 
 expert_field ei_sio_malformed = EI_INIT;

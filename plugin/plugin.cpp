@@ -3,9 +3,6 @@
 #include <wireshark.h>
 #include <epan/proto.h>
 #include <epan/tap.h>
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
-#include <wsutil/plugins.h>
-#endif
 
 #include "sio_plugin.h"
 
@@ -18,9 +15,6 @@ WS_DLL_PUBLIC_DEF extern const char plugin_version[];
 WS_DLL_PUBLIC_DEF extern const int plugin_want_major;
 WS_DLL_PUBLIC_DEF extern const int plugin_want_minor;
 WS_DLL_PUBLIC void plugin_register(void);
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
-WS_DLL_PUBLIC uint32_t plugin_describe(void);
-#endif
 
 const char plugin_version[] = SIO_PLUGIN_VERSION;
 const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
@@ -37,7 +31,5 @@ void plugin_register(void) {
   tap_register_plugin(&tap);
 }
 
-#if WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
-uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER; }
-#endif
+SIO_DEFINE_PLUGIN_DESCRIBE(WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER)
 }

@@ -5,6 +5,8 @@
 #include <epan/packet.h>
 #include <epan/expert.h>
 
+#include "compat.h"
+
 #include <string_view>
 
 #include "sio/sio.hpp"
@@ -15,9 +17,9 @@ void sio_handoff_transport(void);
 
 // Protocol, preference and expert handles shared by the plugin's files.
 extern int proto_sio;
-extern gboolean sio_pref_detect_http;
-extern gboolean sio_pref_detect_ws;
-extern gboolean sio_pref_json_subtree;
+extern sio_pref_bool sio_pref_detect_http;
+extern sio_pref_bool sio_pref_detect_ws;
+extern sio_pref_bool sio_pref_json_subtree;
 extern const char* sio_pref_resource;
 extern expert_field ei_sio_malformed;
 extern expert_field ei_sio_guess;

@@ -6,7 +6,6 @@
 // when that request is not in the capture do strict content checks decide.
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
-#include <epan/dissectors/packet-http.h>
 
 #include <cstring>
 #include <string>
@@ -85,33 +84,22 @@ sio::Json json;          // JSONP string literals
 std::string scratch;     // decoded wrappers before they move to packet memory
 std::string scratch2;
 
-const char* http_request_uri(packet_info* pinfo, const char** method) {
+http_conv_t* http_conv(packet_info* pinfo) {
   conversation_t* conv = find_conversation_pinfo(pinfo, 0);
   if (!conv || proto_http < 0) return nullptr;
-  auto* hc = static_cast<http_conv_t*>(conversation_get_proto_data(conv, proto_http));
-  if (!hc || !hc->request_uri) return nullptr;
-  if (method) *method = hc->request_method;
-  return hc->request_uri;
+  return static_cast<http_conv_t*>(conversation_get_proto_data(conv, proto_http));
 }
 
-guint32 http_server_port(packet_info* pinfo) {
-  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
-  if (!conv || proto_http < 0) return 0;
-  auto* hc = static_cast<http_conv_t*>(conversation_get_proto_data(conv, proto_http));
-  return hc ? hc->server_port : 0;
-}
-
-HttpMsg* http_msg(packet_info* pinfo, const http_message_info_t* info) {
+HttpMsg* http_msg(packet_info* pinfo, const void* data) {
   // Kept under a packet index: one frame can carry many HTTP messages (pipelining, HTTP/2 streams).
   const guint32 key = sio_packet_index(pinfo);
   auto* msg = static_cast<HttpMsg*>(sio_frame_find(pinfo, key));
   if (msg) return msg;
   msg = wmem_new0(wmem_file_scope(), HttpMsg);
-  const char* method = nullptr;
-  const char* uri = http_request_uri(pinfo, &method);
-  msg->uri = uri ? wmem_strdup(wmem_file_scope(), uri) : nullptr;
-  msg->request = info && info->type == HTTP_REQUEST;
-  msg->post = method && std::strcmp(method, "POST") == 0;
+  const SioHttpBody body = sio_http_body(pinfo, proto_http, data);
+  msg->uri = body.uri ? wmem_strdup(wmem_file_scope(), body.uri) : nullptr;
+  msg->request = body.request;
+  msg->post = body.method && std::strcmp(body.method, "POST") == 0;
   sio_frame_keep(pinfo, key, msg);
   return msg;
 }
@@ -142,8 +130,8 @@ bool decode_form(std::string_view text, std::string& out, sio::Fault& fault, sio
   return !fault;
 }
 
-bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const http_message_info_t* info, BodyCtx& ctx) {
-  HttpMsg* msg = http_msg(pinfo, info);
+bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const void* data, BodyCtx& ctx) {
+  HttpMsg* msg = http_msg(pinfo, data);
   std::string_view text = sio_tvb_view(tvb);
   const bool form = pinfo->match_string &&
                     g_ascii_strcasecmp(pinfo->match_string, "application/x-www-form-urlencoded") == 0;
@@ -334,11 +322,10 @@ int dissect_media(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* dat
   // Other dissectors look media types up too; only HTTP hands over its message info.
   wmem_list_frame_t* last = wmem_list_tail(pinfo->layers);
   bool from_http = last && GPOINTER_TO_INT(wmem_list_frame_data(last)) == proto_http;
-  const auto* info = from_http ? static_cast<const http_message_info_t*>(data) : nullptr;
   if (from_http && sio_pref_detect_http && proto_is_protocol_enabled(find_protocol_by_id(proto_sio)) &&
       tvb_captured_length(tvb) > 0) {
     BodyCtx ctx;
-    if (classify_body(tvb, pinfo, info, ctx)) {
+    if (classify_body(tvb, pinfo, data, ctx)) {
       return call_dissector_with_data(body_handle, tvb, pinfo, tree, &ctx);
     }
   }
@@ -361,10 +348,10 @@ struct WsLast {
 
 void init_transport() { ws_last = WsLast{}; }
 
-gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
-  if (!sio_pref_detect_ws) return FALSE;
+sio_heur_result dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
+  if (!sio_pref_detect_ws) return false;
   guint len = tvb_captured_length(tvb);
-  if (!len) return FALSE;
+  if (!len) return false;
 
   WsConv* wc = nullptr;
   conversation_t* conv = nullptr;
@@ -377,9 +364,10 @@ gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
   }
   if (conv && !wc) {
     wc = wmem_new0(wmem_file_scope(), WsConv);
-    const char* uri = http_request_uri(pinfo, nullptr);
+    http_conv_t* hc = http_conv(pinfo);
+    const char* uri = sio_http_upgrade_uri(hc);
     wc->uri = uri ? wmem_strdup(wmem_file_scope(), uri) : nullptr;
-    wc->server_port = http_server_port(pinfo);
+    wc->server_port = hc ? hc->server_port : 0;
     wc->channel = wmem_strdup_printf(wmem_file_scope(), "ws:%u", conv->conv_index);
     if (wc->uri) {
       sio::Uri u = sio::classify_uri(wc->uri, sio_pref_resource);
@@ -402,36 +390,36 @@ gboolean dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
   }
   if (wc && wc->uri) {
     const sio::Uri& u = ws_uri(wc);
-    if (!u.match) return FALSE;
+    if (!u.match) return false;
     if (u.generation == sio::Generation::v1 &&
         (u.transport == sio::Transport::websocket || u.transport == sio::Transport::flashsocket)) {
       carrier.generation = sio::Generation::v1;
       sio_dissect_payload(tvb, pinfo, tree, carrier);
-      return TRUE;
+      return true;
     }
     if (is_eio(u.generation) && u.transport == sio::Transport::websocket) {
       carrier.generation = u.generation;
       sio_dissect_eio(tvb, pinfo, tree, carrier);
-      return TRUE;
+      return true;
     }
-    return FALSE;
+    return false;
   }
   // No upgrade request seen: strict content checks only.
-  guint8 first = tvb_get_guint8(tvb, 0);
-  if (!((first >= '0' && first <= '8') || first == 0xEF)) return FALSE;
   std::string_view text = sio_tvb_view(tvb);
+  const auto first = static_cast<unsigned char>(text[0]);
+  if (!((first >= '0' && first <= '8') || first == 0xEF)) return false;
   carrier.guessed = true;
   if (sio_v1_content_check(text)) {
     carrier.generation = sio::Generation::v1;
     sio_dissect_payload(tvb, pinfo, tree, carrier);
-    return TRUE;
+    return true;
   }
   if (text.find('\x1e') == std::string_view::npos && sio_eio_content_check(text, sio::Generation::eio4)) {
     carrier.generation = sio::Generation::eio4;
     sio_dissect_eio(tvb, pinfo, tree, carrier);
-    return TRUE;
+    return true;
   }
-  return FALSE;
+  return false;
 }
 
 }  // namespace

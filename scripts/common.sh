@@ -5,18 +5,21 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${SIO_BUILD_DIR:-$ROOT/build}"
 
-# Debian packages the build and the tests need.
-PACKAGES=(cmake g++ make pkg-config python3 tshark wireshark-dev libglib2.0-dev libsimdjson-dev
-          googletest libgtest-dev libbenchmark-dev util-linux clang libclang-rt-14-dev valgrind)
+# Debian packages: what the plugin's build needs (run.sh), and what the tests add
+# (test.sh): GoogleTest, Google Benchmark, and for the host-only checks clang's
+# fuzzer runtime, valgrind and debootstrap (the other Wireshark versions' chroots).
+BUILD_PACKAGES=(cmake g++ make pkg-config tshark wireshark-dev libglib2.0-dev libsimdjson-dev util-linux)
+TEST_PACKAGES=(python3 googletest libgtest-dev libbenchmark-dev clang valgrind debootstrap)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
     echo "error: need root (or sudo) to install: $*" >&2; return 1; fi
 }
 
+# Installs those of the named packages that are missing.
 ensure_packages() {
   local missing=()
-  for p in "${PACKAGES[@]}" "$@"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -32,6 +35,9 @@ build() {
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
   cmake --build "$BUILD" -j"$(nproc)"
 }
+
+# The fuzzers' runtime for the clang at hand (libclang-rt-14-dev on bookworm).
+clang_runtime_package() { echo "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"; }
 
 wireshark_abi() { cat "$BUILD/wireshark_abi.txt"; }
 
