@@ -80,10 +80,21 @@ run_sessions() {
   finish_with_two_clients "$name" "$port" gen/sessions_client.js
 }
 
+# socket.io 0.9 server with an authorization function + one socket.io-client
+# 0.9 process: a refused handshake (403), a failed one (500), an accepted one
+run_refused() {   # name port
+  local name=$1 port=$2
+  port_free "$port" || die "port $port busy"
+  start_capture "$port" "$TMP/$name.pcapng"
+  start_server "$name" node gen/refused_server.js "$port" "$TMP/$name.truth.jsonl"
+  finish_with_client "$name" node gen/refused_client.js "$port"
+}
+
 declare -A PORT=(
   [v0_websocket]=18401 [v0_xhr_polling]=18402 [v0_jsonp_polling]=18403
   [control_plain]=18410
   [v0_sessions]=18441
+  [v0_refused]=18454
 )
 
 generate() {
@@ -93,13 +104,15 @@ generate() {
     v0_jsonp_polling) run_browser_sio "$1" "${PORT[$1]}" jsonp-polling ;;
     control_plain)    run_control "$1" "${PORT[$1]}" ;;
     v0_sessions)      run_sessions "$1" "${PORT[$1]}" ;;
+    v0_refused)       run_refused "$1" "${PORT[$1]}" ;;
     *) die "unknown capture $1" ;;
   esac
 }
 
 # ------------------------------------------------------------------ main
 NAMES=("$@")
-((${#NAMES[@]})) || NAMES=(v0_websocket v0_xhr_polling v0_jsonp_polling control_plain v0_sessions)
+((${#NAMES[@]})) || NAMES=(v0_websocket v0_xhr_polling v0_jsonp_polling control_plain v0_sessions
+  v0_refused)
 
 install_deps
 for n in "${NAMES[@]}"; do

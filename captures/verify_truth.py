@@ -20,6 +20,12 @@ frame times); every "unanswered" request is on the wire and no ack for it
 is; a "timed_out_sessions" session has no disconnect packet (0::) on the
 wire.
 
+HTTP error replies: a handshake the server refused (403 "handshake
+unauthorized", 500 "handshake error", ...) is a truth line
+{"dir":"s2c","http_error":{"method","status","body"}} with no sid. The
+multiset of (method, status, body) of the non-200 replies to socket.io
+requests (handshake and polling URLs) on the wire must equal these lines.
+
 Wire formats handled:
   websocket      one packet per text frame
   xhr-polling    GET response / POST request body is a payload
@@ -99,7 +105,7 @@ def run_tshark(pcap, port):
 
 def extract_wire(pcap, port):
     """Return (list of (frame, dir, raw, sid), list of handshake bodies, notes,
-    frame times)."""
+    frame times, list of (method, status, body) of non-200 socket.io replies)."""
     root = ET.fromstring(run_tshark(pcap, port))
     wire = []
     handshakes = []
@@ -107,6 +113,7 @@ def extract_wire(pcap, port):
     times = {}    # frame number -> epoch seconds
     methods = {}  # request frame number -> [method, ...]
     ws_sid = {}   # tcp.stream -> sid of its websocket upgrade
+    http_errors = []
     for pkt in root.iter('packet'):
         fields = {}
         protos = []
@@ -123,7 +130,7 @@ def extract_wire(pcap, port):
         for proto in protos:
             name = proto.get('name')
             if name == 'http':
-                method = uri = resp_uri = req_in = body = ctype = None
+                method = uri = resp_uri = req_in = body = ctype = code = None
                 for f in proto.iter('field'):
                     n = f.get('name')
                     if n == 'http.request.method':
@@ -138,6 +145,8 @@ def extract_wire(pcap, port):
                         body = field_bytes(f).decode('utf-8')
                     elif n == 'http.content_type':
                         ctype = f.get('show')
+                    elif n == 'http.response.code':
+                        code = int(f.get('show'))
                 if method:
                     methods.setdefault(frame, []).append(method)
                     path = urllib.parse.urlsplit(uri).path
@@ -156,6 +165,12 @@ def extract_wire(pcap, port):
                 elif resp_uri:
                     path = urllib.parse.urlsplit(resp_uri).path
                     req_methods = methods.get(req_in, [])
+                    if code != 200 and (HANDSHAKE_PATH.match(path) or POLL_PATH.match(path)):
+                        notes['%s reply %d %r' % ('handshake' if HANDSHAKE_PATH.match(path)
+                                                  else 'polling', code, body)] += 1
+                        http_errors.append((req_methods[0] if len(req_methods) == 1 else None,
+                                            code, body or ''))
+                        continue
                     if HANDSHAKE_PATH.match(path):
                         notes['handshake response content-type: %s' % ctype] += 1
                         handshakes.append(body)
@@ -192,7 +207,7 @@ def extract_wire(pcap, port):
                     wire.append((frame, direction, text, ws_sid.get(stream)))
                 else:
                     notes['websocket opcode %s frame' % opcode] += 1
-    return wire, handshakes, notes, times
+    return wire, handshakes, notes, times, http_errors
 
 
 def check_pkt(rec):
@@ -268,6 +283,7 @@ def main():
     errors = []
     expect = None
     use_sid = True
+    truth_http = []
     with open(truth_path, encoding='utf-8') as fh:
         for ln, line in enumerate(fh, 1):
             if not line.strip():
@@ -275,6 +291,12 @@ def main():
             rec = json.loads(line)
             if 'expect' in rec:
                 expect = rec['expect']
+                continue
+            if 'http_error' in rec:   # a refused handshake: no sid, no packet
+                h = rec['http_error']
+                if rec.get('dir') != 's2c' or not isinstance(h.get('status'), int):
+                    errors.append('truth line %d: bad http_error line' % ln)
+                truth_http.append((h.get('method'), h.get('status'), h.get('body')))
                 continue
             if not rec.get('sid'):
                 use_sid = False
@@ -290,7 +312,7 @@ def main():
                 errors.append('truth line %d: %s' % (ln, problem))
             truth.append((rec['dir'], rec['raw'], rec.get('sid')))
 
-    wire, wire_hs, notes, times = extract_wire(pcap, port)
+    wire, wire_hs, notes, times, wire_http = extract_wire(pcap, port)
     wire_pairs = [(d, r) for (_, d, r, _) in wire]
     if use_sid:
         keys_t = truth
@@ -305,6 +327,11 @@ def main():
         if tc[k] != wc[k]:
             errors.append('%s %r%s: truth x%d, wire x%d' % (
                 k[0], k[1][:100], ' sid %s' % k[2] if k[2] else '', tc[k], wc[k]))
+    # HTTP error replies (refused handshakes), as a multiset
+    hc, hw = collections.Counter(truth_http), collections.Counter(wire_http)
+    for k in sorted(set(hc) | set(hw), key=repr):
+        if hc[k] != hw[k]:
+            errors.append('http_error %r: truth x%d, wire x%d' % (k, hc[k], hw[k]))
     # several clients may shake hands in either order
     if sorted(truth_hs) != sorted(wire_hs):
         errors.append('handshake mismatch: truth %r wire %r' % (truth_hs, wire_hs))
@@ -329,9 +356,10 @@ def main():
         for e in errors:
             print('  ' + e)
         sys.exit(1)
-    print('OK   %s: %d packets + %d handshake(s)%s match %s'
-          % (pcap, len(truth), len(truth_hs), ' (per session id)' if use_sid else '',
-             truth_path))
+    print('OK   %s: %d packets + %d handshake(s)%s%s match %s'
+          % (pcap, len(truth), len(truth_hs),
+             ' + %d HTTP error replies' % len(truth_http) if truth_http else '',
+             ' (per session id)' if use_sid else '', truth_path))
 
 
 if __name__ == '__main__':

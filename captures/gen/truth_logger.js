@@ -12,6 +12,11 @@
 // requests with an ack id were acked late or never, and which sessions ended
 // by a heartbeat timeout; setExpect() appends that as a last
 // {"expect": ...} line.
+//
+// A handshake the server refuses (authorization: 403 "handshake
+// unauthorized", 500 "handshake error"; 403 "handshake bad origin") is
+// logged as {"dir":"s2c","http_error":{"method","status","body"}}, with the
+// status and body the server wrote; it has no sid.
 
 // socket.io must be loaded first: lib/manager.js reads the protocol version
 // from the exports of the module that first requires it (module.parent).
@@ -121,6 +126,9 @@ Manager.prototype.handleHandshake = function (data, req, res) {
   res.end = function (body) {
     if (res.statusCode === 200 && typeof body === 'string') {
       records.push(stamp({ dir: 's2c', handshake: body, sid: body.split(':')[0] }));
+    } else if (res.statusCode !== 200) {
+      records.push(stamp({ dir: 's2c', http_error: { method: req.method, status: res.statusCode,
+        body: body === undefined || body === null ? '' : String(body) } }));
     }
     return origEnd.apply(this, arguments);
   };
