@@ -16,7 +16,7 @@ CHROOTS="${SIO_CHROOT_DIR:-/var/tmp/sio-chroots}"
 
 # What the build and the tests need inside a chroot (the host-only tools —
 # clang for the fuzzers, valgrind — are left out).
-CHROOT_PACKAGES=(cmake g++ make pkg-config python3 tshark wireshark-dev libglib2.0-dev libsimdjson-dev
+CHROOT_PACKAGES=(cmake g++ make pkg-config python3 time tshark wireshark-dev libglib2.0-dev libsimdjson-dev
                  googletest libgtest-dev libbenchmark-dev util-linux passwd)
 
 log() { printf '== %s\n' "$*" >&2; }

@@ -9,7 +9,7 @@ BUILD="${SIO_BUILD_DIR:-$ROOT/build}"
 # (test.sh): GoogleTest, Google Benchmark, and for the host-only checks clang's
 # fuzzer runtime, valgrind and debootstrap (the other Wireshark versions' chroots).
 BUILD_PACKAGES=(cmake g++ make pkg-config tshark wireshark-dev libglib2.0-dev libsimdjson-dev util-linux)
-TEST_PACKAGES=(python3 googletest libgtest-dev libbenchmark-dev clang valgrind debootstrap)
+TEST_PACKAGES=(python3 time googletest libgtest-dev libbenchmark-dev clang valgrind debootstrap)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else

@@ -10,6 +10,7 @@ import atexit
 import json
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
@@ -101,6 +102,24 @@ class Tshark:
             raise AssertionError(f"tshark {' '.join(args)} failed ({proc.returncode}): "
                                  f"{proc.stderr.decode(errors='replace')}")
         return proc.stdout.decode("utf-8", errors="replace")
+
+    @property
+    def version(self):
+        """tshark's (major, minor)."""
+        if getattr(self, "_version", None) is None:
+            first = self.run(["-v"]).split("\n", 1)[0]  # "TShark (Wireshark) 4.4.19 ..."
+            self._version = tuple(int(x) for x in first.split()[2].rstrip(".").split(".")[:2])
+        return self._version
+
+    def field_rows(self, out):
+        """-T fields output as rows of values. tshark 4.4 and 4.6 escape backslash, tab, newline and
+        carriage return in values (\\ \t \n \r), 4.0 does not (taken here to start with 4.2, which no
+        Debian suite ships to check); the escapes are undone, so values read the same on every version."""
+        rows = [line.split("\t") for line in out.splitlines()]
+        if self.version < (4, 2):
+            return rows
+        unescape = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+        return [[re.sub(r"\\(.)", lambda m: unescape.get(m.group(1), m.group(0)), v) for v in row] for row in rows]
 
     def file(self, name):
         """A path in the test home, writable by the user tshark runs as."""

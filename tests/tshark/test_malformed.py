@@ -1,15 +1,15 @@
 """Every malformed input of the unit-test tables, carried as an HTTP polling body through the real tshark,
 yields the expert text that names its fault, at its byte.
 
-The pcap is synthetic and made here (text2pcap: one keep-alive connection, a polling GET and its answer per
+The pcap is synthetic and made here (synth.py: one keep-alive connection, a polling GET and its answer per
 input); it is a test fixture, not traffic, and it is not kept in captures/."""
 
 import ast
 import os
 import re
-import subprocess
 import unittest
 
+import synth
 from siotshark import Tshark
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -107,23 +107,13 @@ class Malformed(unittest.TestCase):
         cases = self.cases()
         self.assertGreater(len(cases), 40)
 
-        def dump(direction, data):
-            lines = [direction]
-            for i in range(0, len(data), 16):
-                lines.append("%06x  %s" % (i, " ".join("%02x" % b for b in data[i:i + 16])))
-            return "\n".join(lines) + "\n"
-
-        text = ""
-        for uri, body, _ in cases:
-            req = b"GET %s HTTP/1.1\r\nHost: test\r\n\r\n" % uri.encode()
-            resp = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Length: %d\r\n\r\n" % len(
-                body) + body
-            text += dump("O", req) + dump("I", resp)
-        src, pcap = ts.file("malformed.txt"), ts.file("malformed.pcapng")
-        with open(src, "w") as f:
-            f.write(text)
-        subprocess.run(["text2pcap", "-q", "-D", "-T", "40000,18499", "-4", "10.0.0.1,10.0.0.2", src, pcap],
-                       check=True, capture_output=True)
+        pcap = ts.file("malformed.pcap")
+        with synth.Pcap(pcap) as out:
+            conn = out.tcp(40000)  # one keep-alive connection: a polling GET and its answer per input
+            for uri, body, _ in cases:
+                conn.send(True, b"GET %s HTTP/1.1\r\nHost: test\r\n\r\n" % uri.encode())
+                conn.send(False, b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+                                 b"Content-Length: %d\r\n\r\n" % len(body) + body)
         ts.chown(pcap)
         out = ts.run(["-r", pcap, "-Y", "http.response", "-T", "fields", "-e", "_ws.expert.message",
                       "-E", "occurrence=a", "-E", "aggregator=|"])

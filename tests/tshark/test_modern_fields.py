@@ -72,7 +72,7 @@ class Filters(unittest.TestCase):
             out = ts.run(["-r", ts.capture(cap + ".pcapng"), "-Y", "eio.type == open", "-T", "fields", "-E", "occurrence=f",
                           "-e", "eio.version", "-e", "eio.sid", "-e", "eio.ping_interval", "-e", "eio.ping_timeout",
                           "-e", "eio.upgrades"])
-            rows = [line.split("\t") for line in out.splitlines()]
+            rows = ts.field_rows(out)
             self.assertTrue(rows, cap)
             for version, sid, interval, timeout, upgrades in rows:
                 self.assertIn(version, ("3", "4"))
@@ -89,7 +89,7 @@ class Filters(unittest.TestCase):
             # two passes: the event learns where its attachments are
             out = ts.run(["-r", ts.capture(cap + ".pcapng"), "-2", "-Y", "sio.attachments", "-T", "fields",
                           "-e", "frame.number", "-e", "sio.attachments", "-e", "sio.attachment.frame"])
-            rows = [line.split("\t") for line in out.splitlines()]
+            rows = ts.field_rows(out)
             self.assertTrue(rows, cap)
             for frame, count, linked in rows:
                 if "," in count:
@@ -110,7 +110,7 @@ class Filters(unittest.TestCase):
             src = ts.capture(cap + ".pcapng")
             out = ts.run(["-r", src, "-Y", "sio.attachment.event", "-T", "fields", "-e", "frame.number",
                           "-e", "sio.attachment.event", "-e", "sio.attachment.num"])
-            rows = [line.split("\t") for line in out.splitlines()]
+            rows = ts.field_rows(out)
             # an event whose attachment 0 travels alone in a later frame
             att_frame, ev_frame = next((int(a), int(e)) for a, e, n in rows if n == "0" and a != e)
             # frames after a dropped one move up by one: the attachment lands on att_frame - 1
@@ -127,7 +127,7 @@ class Filters(unittest.TestCase):
         for cap in ("m2_default", "m4_default"):
             out = ts.run(["-r", ts.capture(cap + ".pcapng"), "-Y", "eio.type == upgrade", "-T", "fields",
                           "-e", "frame.number", "-e", "sio.upgrade.replaces", "-e", "sio.session"])
-            rows = [line.split("\t") for line in out.splitlines()]
+            rows = ts.field_rows(out)
             self.assertEqual(len(rows), 1, cap)
             frame, replaces, session = rows[0]
             self.assertLess(int(replaces), int(frame))

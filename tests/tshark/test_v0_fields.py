@@ -49,7 +49,7 @@ class Filters(unittest.TestCase):
         events = [t["pkt"] for t in truth if t.get("pkt", {}).get("type") == "event"]
         out = ts.run(["-r", ts.capture("v0_websocket.pcapng"), "-Y", "sio.type == event", "-T", "fields",
                       "-e", "sio.type", "-e", "sio.endpoint", "-e", "sio.name", "-e", "sio.args"])
-        rows = [line.split("\t") for line in out.splitlines()]
+        rows = ts.field_rows(out)
         # over WebSocket each frame carries one packet: one row per event
         self.assertEqual(len(rows), len(events))
         for row, pkt in zip(sorted(rows, key=lambda r: r[2]), sorted(events, key=lambda p: p["name"])):
