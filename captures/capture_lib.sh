@@ -111,15 +111,17 @@ finish_with_two_clients() {  # name port script
 }
 
 # Headless Chromium on the page the server $SRV serves, until the server ends; then the capture stops.
-finish_with_browser() {  # name port
-  local name=$1 port=$2 src=0
+# The page is http://127.0.0.1:PORT/ unless a URL is given; extra Chromium flags may follow it.
+finish_with_browser() {  # name port [url [chromium flags...]]
+  local name=$1 port=$2 src=0 url=${3:-"http://127.0.0.1:$2/"}
+  shift $(($# < 3 ? $# : 3))
   local profile="$TMP/chromium-profile"
   rm -rf "$profile"; mkdir -p "$profile"
   # own session/process group so the whole browser can be stopped by its id
   setsid chromium --headless --no-sandbox --disable-gpu --disable-quic \
     --no-first-run --disable-background-networking --disable-component-update \
     --disable-sync --disable-extensions --disable-default-apps \
-    --user-data-dir="$profile" "http://127.0.0.1:$port/" \
+    --user-data-dir="$profile" "$@" "$url" \
     >"$TMP/$name.chromium.log" 2>&1 &
   local chr=$!
   BG_PIDS+=("$chr")
@@ -132,4 +134,21 @@ finish_with_browser() {  # name port
     grep -v "dbus\|Fontconfig" "$TMP/$name.chromium.log" | tail -20 >&2 || true
     die "$name: server status $src"
   fi
+}
+
+# Embed the TLS secrets into a capture (a pcapng Decryption Secrets Block) so that stock
+# tshark decrypts it with no key log option. The key logs (NSS key log format: Chromium's
+# --ssl-key-log-file, node's "keylog" event) are merged; every ClientHello in the capture
+# must have secrets for its client random.
+embed_tls_secrets() {  # in.pcapng out.pcapng keylog...
+  local in=$1 out=$2 keys="$TMP/tls-secrets.keylog" r f missing=0
+  shift 2
+  for f in "$@"; do [[ -s $f ]] || die "no TLS key log $f"; done
+  LC_ALL=C sort -u "$@" >"$keys"
+  for r in $(tshark -n -r "$in" -Y 'tls.handshake.type == 1' -T fields -e tls.handshake.random); do
+    grep -q " $r " "$keys" || { log "no TLS secrets for client random $r"; missing=1; }
+  done
+  ((missing == 0)) || die "TLS secrets missing for some connections"
+  log "TLS secrets: $(for f in "$@"; do printf '%s %s lines, ' "${f##*/}" "$(wc -l <"$f")"; done)merged $(wc -l <"$keys")"
+  editcap --inject-secrets "tls,$keys" "$in" "$out" || die "editcap --inject-secrets failed"
 }

@@ -32,6 +32,8 @@ install_deps() {
   command -v setsid   >/dev/null 2>&1 || pkgs+=(util-linux)
   if ((want_browser)); then
     command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
+    command -v openssl  >/dev/null 2>&1 || pkgs+=(openssl)            # the TLS captures' certificate
+    command -v editcap  >/dev/null 2>&1 || pkgs+=(wireshark-common)   # their embedded secrets
   fi
   if ((want_python)); then
     # python-socketio 5.7 (Socket.IO protocol 5 / Engine.IO 4) on aiohttp,
@@ -86,6 +88,36 @@ run_browser() {
   grep -h "volatile\|recorder note" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
 }
 
+# socket.io 4.x server over TLS + the socket.io-client 4.x bundle that it
+# serves itself (serveClient), in headless Chromium: name port tls mode
+#   tls  h2  = http2.createSecureServer({allowHTTP1: true}): ALPN h2 for the
+#              page and polling, http/1.1 for Chromium's WebSocket connection
+#        tls = https.createServer, ALPN http/1.1 only
+# The certificate is made here into the scratch dir (never kept). The TLS
+# secrets of every connection (Chromium's --ssl-key-log-file plus the server's
+# "keylog" events) are embedded into the capture (embed_tls_secrets), so stock
+# tshark decrypts it without any option.
+run_tls_browser() {
+  local name=$1 port=$2 tls=$3 mode=$4 cert="$TMP/tls-cert"
+  port_free "$port" || die "port $port busy"
+  if [[ ! -s $cert/cert.pem ]]; then
+    mkdir -p "$cert"
+    timeout 30 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout "$cert/key.pem" -out "$cert/cert.pem" -days 1 -subj /CN=127.0.0.1 \
+      -addext subjectAltName=IP:127.0.0.1 >"$TMP/openssl.log" 2>&1 \
+      || { cat "$TMP/openssl.log" >&2; die "openssl could not make the certificate"; }
+  fi
+  rm -f "$TMP/$name.chromium.keylog" "$TMP/$name.server.keylog"
+  start_capture "$port" "$TMP/$name.raw.pcapng"
+  start_server "$name" node gen_modern/server.js 4 "$mode" "$port" "$TMP/$name.truth.jsonl" \
+    browser client4 "$tls" "certdir=$cert" "keylog=$TMP/$name.server.keylog"
+  finish_with_browser "$name" "$port" "https://127.0.0.1:$port/" --headless=new \
+    --ignore-certificate-errors --ssl-key-log-file="$TMP/$name.chromium.keylog"
+  grep -h "TLS connection\|recorder note" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
+  embed_tls_secrets "$TMP/$name.raw.pcapng" "$TMP/$name.pcapng" \
+    "$TMP/$name.chromium.keylog" "$TMP/$name.server.keylog"
+}
+
 # socket.io 4.x server + two socket.io-client 4.x processes at once (client A
 # polling, client B websocket): name port
 run_sessions() {
@@ -124,6 +156,9 @@ declare -A PORT=(
 )
 ALL=(m2_default m2_polling m4_default m4_deflate m4_polling m5_python m4_jsonp m2_browser_polling
   m4_sessions m4_busy)
+# TLS: headless Chromium with the socket.io-client 4.x bundle, secrets embedded
+PORT+=([m4_h2_polling]=18460 [m4_h2_upgrade]=18461 [m4_tls]=18462)
+ALL+=(m4_h2_polling m4_h2_upgrade m4_tls)
 
 generate() {
   local n=$1 p=${PORT[$1]:-}
@@ -138,6 +173,9 @@ generate() {
     m2_browser_polling) run_browser "$n" "$p" 2 polling ;;
     m4_sessions) run_sessions "$n" "$p" ;;
     m4_busy)     run_busy "$n" "$p" ;;
+    m4_h2_polling) run_tls_browser "$n" "$p" h2 polling ;;
+    m4_h2_upgrade) run_tls_browser "$n" "$p" h2 default ;;
+    m4_tls)        run_tls_browser "$n" "$p" tls default ;;
     *) die "unknown capture $n" ;;
   esac
 }
@@ -149,7 +187,7 @@ want_python=0 want_browser=0
 for n in "${NAMES[@]}"; do
   [[ -n "${PORT[$n]:-}" ]] || die "unknown capture $n (known: ${ALL[*]})"
   [[ $n == m5_python ]] && want_python=1
-  [[ $n == m4_jsonp || $n == m2_browser_polling ]] && want_browser=1
+  [[ $n == m4_jsonp || $n == m2_browser_polling || $n == m4_h2_* || $n == m4_tls ]] && want_browser=1
 done
 
 install_deps "$want_python" "$want_browser"

@@ -40,16 +40,29 @@ Wire formats handled:
   polling, EIO=4  text payload   packets separated by \\x1e, binary as b<base64>
   websocket       one packet per frame; text: <type><data>; binary: EIO=3 a
                   leading type byte, EIO=4 the whole frame is a message
+TLS captures (a ClientHello in the capture): no "Decode As" is given; stock
+  tshark decrypts with the secrets embedded in the pcapng (editcap
+  --inject-secrets) and follows ALPN, so HTTP/1.1 and the WebSocket after its
+  upgrade are read as above, and HTTP/2 (ALPN h2) from tshark's http2 layer:
+  the HEADERS (:method, :path, :status, content-type, content-encoding) and the
+  DATA frames (http2.data.data) of each stream id, per direction, up to
+  END_STREAM; a request is an Engine.IO one when its query has EIO= and
+  transport=. An HTTP/2 body with content-encoding gzip/deflate is inflated
+  here (zlib).
 Python 3 stdlib only.
 """
 import base64
 import collections
+import gzip
 import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 import xml.etree.ElementTree as ET
+import zlib
 
 from truth_expect import check_acks
 
@@ -169,6 +182,13 @@ def jsonp_post_unwrap(body):
 
 
 # ------------------------------------------------------------ tshark
+# Stock tshark: an empty HOME, so that no personal plugin (e.g. this project's
+# own, which run.sh installs into ~/.local/lib/wireshark/plugins) and no
+# personal preference is loaded
+_STOCK_HOME = tempfile.TemporaryDirectory(prefix='verify-tshark-home-')
+STOCK_ENV = dict(os.environ, HOME=_STOCK_HOME.name, XDG_CONFIG_HOME=_STOCK_HOME.name)
+
+
 def run_tshark(pcap, port):
     cmd = ['tshark', '-n', '-r', pcap,
            '-d', 'tcp.port==%d,http' % port,
@@ -182,10 +202,25 @@ def run_tshark(pcap, port):
            # bug ... saved_layers_len"); m4_busy has segments of more than 500
            '-o', 'gui.max_tree_depth:5000',
            '-T', 'pdml']
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if is_tls(pcap):
+        # tshark finds TLS by itself, decrypts it with the embedded secrets and
+        # follows ALPN; "Decode As" HTTP would hide the TLS layer
+        i = cmd.index('-d')
+        del cmd[i:i + 2]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=STOCK_ENV)
     if p.returncode != 0:
         sys.exit('tshark failed: ' + p.stderr.decode(errors='replace'))
     return p.stdout
+
+
+def is_tls(pcap):
+    """Whether the capture has a TLS ClientHello."""
+    p = subprocess.run(['tshark', '-n', '-r', pcap, '-Y', 'tls.handshake.type == 1',
+                        '-T', 'fields', '-e', 'frame.number'],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=STOCK_ENV)
+    if p.returncode != 0:
+        sys.exit('tshark failed: ' + p.stderr.decode(errors='replace'))
+    return bool(p.stdout.strip())
 
 
 def hexval(f):
@@ -225,6 +260,7 @@ def extract_wire(pcap, port):
     notes = collections.Counter()
     requests = {}          # frame -> dict(method, query, path)
     ws_streams = {}        # tcp.stream -> (eio, sid)
+    h2_streams = {}        # HTTP/2 messages being read and requests seen (handle_h2)
     for pkt in root.iter('packet'):
         protos = pkt.findall('proto')
         top = {}
@@ -242,6 +278,13 @@ def extract_wire(pcap, port):
                 handle_http(proto, frame, stream, direction, requests, ws_streams, wire, notes)
             elif name == 'websocket':
                 handle_ws(protos, k, frame, stream, direction, ws_streams, wire, notes)
+            elif name == 'http2':
+                handle_h2(proto, frame, stream, direction, h2_streams, wire, notes)
+            elif name == 'tls' and direction == 's2c':
+                for f in proto.iter('field'):
+                    if f.get('name') == 'tls.handshake.extensions_alpn_str':
+                        notes['TLS connection, server ALPN %s (decrypted EncryptedExtensions)'
+                              % f.get('show')] += 1
     return wire, notes
 
 
@@ -262,7 +305,8 @@ def handle_http(proto, frame, stream, direction, requests, ws_streams, wire, not
         u = urllib.parse.urlsplit(uri)
         query = dict(urllib.parse.parse_qsl(u.query, keep_blank_values=True))
         requests[frame] = dict(method=method, path=u.path, query=query)
-        if not u.path.startswith('/socket.io/'):
+        # (socket.io's own /socket.io/socket.io.min.js has no transport=)
+        if not u.path.startswith('/socket.io/') or 'transport' not in query:
             notes['other request: %s %s' % (method, u.path)] += 1
             return
         eio = int(query.get('EIO', '3'))
@@ -291,7 +335,7 @@ def handle_http(proto, frame, stream, direction, requests, ws_streams, wire, not
     req = requests.get(int(req_in)) if req_in else None
     if req is None:
         raise WireError('frame %d: response without its request' % frame)
-    if not req['path'].startswith('/socket.io/'):
+    if not req['path'].startswith('/socket.io/') or 'transport' not in req['query']:
         return
     query = req['query']
     eio = int(query.get('EIO', '3'))
@@ -385,6 +429,123 @@ def handle_ws(protos, k, frame, stream, direction, ws_streams, wire, notes):
         wire.add(frame, sid, direction, 'websocket', t, d)
     else:
         notes['websocket %s opcode %s frames' % (direction, opcode)] += 1
+
+
+def handle_h2(proto, frame, stream, direction, h2_streams, wire, notes):
+    """HTTP/2 frames of one packet (tshark's http2 layer, after TLS).
+
+    Headers and DATA are collected per (TCP stream, HTTP/2 stream id,
+    direction); a request or response is read when END_STREAM arrives. Its
+    packets get the frame of its last non-empty DATA frame (or of END_STREAM).
+    When tshark has reassembled a body of several DATA frames, the frame with
+    END_STREAM carries the whole body (http2.body.reassembled.data, and its
+    http2.data.data is that body too): it replaces what was collected.
+    """
+    for st in proto.iter('field'):
+        if st.get('name') != 'http2.stream':
+            continue
+        h2id = ftype = hname = reassembled = None
+        end = False
+        headers, data = [], b''
+        for f in st.iter('field'):
+            n = f.get('name')
+            if n == 'http2.streamid':
+                h2id = int(f.get('show'))
+            elif n == 'http2.type':
+                ftype = int(f.get('show'))
+            elif n == 'http2.flags.end_stream':
+                end = f.get('show') == '1'
+            elif n == 'http2.header.name':
+                hname = f.get('show')
+            elif n == 'http2.header.value':
+                headers.append((hname, f.get('show')))
+            elif n == 'http2.data.data':
+                data += hexval(f)
+            elif n == 'http2.body.reassembled.data':
+                reassembled = hexval(f)
+        if not h2id or ftype not in (0, 1, 9):     # DATA, HEADERS, CONTINUATION
+            continue
+        key = (stream, h2id)
+        msg = h2_streams.setdefault(key + (direction,),
+                                    dict(headers={}, body=b'', frame=None))
+        for hn, hv in headers:
+            msg['headers'][hn] = hv
+        if ftype == 1 and direction == 'c2s' and ':path' in msg['headers']:
+            h = msg['headers']
+            u = urllib.parse.urlsplit(h[':path'])
+            h2_streams[('request',) + key] = dict(
+                method=h.get(':method'), path=u.path,
+                query=dict(urllib.parse.parse_qsl(u.query, keep_blank_values=True)))
+        if reassembled is not None:
+            msg['body'] = reassembled
+            msg['frame'] = msg['frame'] or frame
+        elif data:
+            msg['body'] += data
+            msg['frame'] = frame
+        if end:
+            del h2_streams[key + (direction,)]
+            h2_message(key, msg, msg['frame'] or frame, direction, h2_streams, wire, notes)
+
+
+def h2_message(key, msg, frame, direction, h2_streams, wire, notes):
+    """One complete HTTP/2 request or response (see handle_h2)."""
+    req = h2_streams.get(('request',) + key)
+    if req is None:
+        raise WireError('frame %d: HTTP/2 stream %d without a request' % (frame, key[1]))
+    query = req['query']
+    if 'EIO' not in query or 'transport' not in query:
+        if direction == 'c2s':
+            notes['other request (HTTP/2): %s %s' % (req['method'], req['path'])] += 1
+        return
+    eio = int(query['EIO'])
+    sid = query.get('sid')
+    h = msg['headers']
+    ctype = h.get('content-type')
+    label = 'HTTP/2 %s EIO=%d' % (req['method'], eio)
+    if query['transport'] != 'polling' or 'j' in query:
+        raise WireError('frame %d: %s transport=%s%s is not read over HTTP/2'
+                        % (frame, label, query['transport'], ' (JSONP)' if 'j' in query else ''))
+    if direction == 'c2s':
+        if req['method'] == 'POST':
+            notes['%s request content-type: %s' % (label, ctype)] += 1
+            for t, d in decode_payload(msg['body'], ctype, eio, notes, label):
+                wire.add(frame, sid, direction, 'polling', t, d, request_frame=('h2',) + key)
+        return
+    code = h.get(':status')
+    body = msg['body']
+    enc = h.get('content-encoding')
+    if enc == 'gzip':
+        body = gzip.decompress(body)
+    elif enc == 'deflate':
+        try:
+            body = zlib.decompress(body)
+        except zlib.error:
+            body = zlib.decompress(body, -zlib.MAX_WBITS)
+    elif enc:
+        raise WireError('frame %d: HTTP/2 body with content-encoding %s' % (frame, enc))
+    if code != '200':
+        notes['%s response %s' % (label, code)] += 1
+        errs = getattr(wire, 'http_errors', None)
+        if errs is not None:
+            errs.append((frame, sid, req['method'], int(code), body.decode('utf-8', 'replace')))
+        if req['method'] == 'POST':
+            for i in wire.by_request.get(('h2',) + key, []):
+                wire.rejected[i] = int(code)
+            notes['%s refused (%s): its packets are not part of a session' % (label, code)] += 1
+        return
+    if req['method'] == 'POST':
+        notes['%s response body %r content-type: %s' % (label, body.decode(), ctype)] += 1
+        return
+    notes['%s response content-type: %s%s' % (label, ctype,
+                                               ', content-encoding: %s' % enc if enc else '')] += 1
+    packets = decode_payload(body, ctype, eio, notes, label)
+    if sid is None:   # handshake: the open packet names the session
+        for t, d in packets:
+            if t == 'open':
+                sid = json.loads(d[1])['sid']
+                notes['handshake response (%s): %d packet(s)' % (label, len(packets))] += 1
+    for t, d in packets:
+        wire.add(frame, sid, direction, 'polling', t, d)
 
 
 # ------------------------------------------------------------ Socket.IO

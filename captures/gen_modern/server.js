@@ -2,9 +2,15 @@
 // socket.io 2.x / 4.x scenario server.
 //
 // usage: node server.js <gen: 2|4> <mode: default|polling|websocket> <port> <truth.jsonl>
-//                       [browser] [deflate] [jsonp]
+//                       [browser] [deflate] [jsonp] [client4] [h2|tls certdir=D keylog=F]
 //   browser  serve page.html + the socket.io-client 2.x bundle; the browser runs
 //            the client half and reports its result to POST /result
+//   client4  (gen 4, browser) the page runs the socket.io-client 4.x bundle that
+//            socket.io serves itself (serveClient: true, /socket.io/socket.io.min.js)
+//   h2       TLS, http2.createSecureServer({allowHTTP1: true}) (ALPN h2, http/1.1)
+//   tls      TLS, https.createServer with ALPN http/1.1 only
+//            both read D/key.pem and D/cert.pem and append the TLS secrets of
+//            every connection (the server's "keylog" event) to F
 //   deflate  (gen 4) perMessageDeflate { threshold: 0 } instead of false
 //   jsonp    (gen 4) allowEIO3; the page forces the JSONP transport
 //
@@ -22,6 +28,13 @@ const port = Number(portArg);
 const deflate = flags.includes('deflate');
 const jsonp = flags.includes('jsonp');
 const browser = flags.includes('browser');
+const client4 = flags.includes('client4');
+const tlsMode = flags.includes('h2') ? 'h2' : flags.includes('tls') ? 'tls' : null;
+const flagValue = (k) => (flags.find((f) => f.startsWith(k + '=')) || '').slice(k.length + 1);
+if ((client4 && (gen !== '4' || !browser)) || (tlsMode && !(flagValue('certdir') && flagValue('keylog')))) {
+  console.error('client4 needs gen 4 and browser; h2/tls need certdir= and keylog=');
+  process.exit(2);
+}
 if (!['2', '4'].includes(gen) || !['default', 'polling', 'websocket'].includes(mode) ||
     !port || !truthPath) {
   console.error('usage: node server.js <2|4> <default|polling|websocket> <port> <truth.jsonl> [browser] [deflate] [jsonp]');
@@ -43,7 +56,19 @@ const watchdog = setTimeout(() => { fail('scenario did not finish within 25 s');
 // ---------------------------------------------------------------- http server
 const transports = mode === 'default' ? ['polling', 'websocket'] : [mode];
 const sockets = new Set();
-const server = http.createServer((req, res) => {
+function createServer(handler) {
+  if (!tlsMode) return http.createServer(handler);
+  const dir = flagValue('certdir');
+  const tlsOpts = { key: fs.readFileSync(path.join(dir, 'key.pem')),
+    cert: fs.readFileSync(path.join(dir, 'cert.pem')) };
+  const srv = tlsMode === 'h2'
+    ? require('http2').createSecureServer(Object.assign({ allowHTTP1: true }, tlsOpts), handler)
+    : require('https').createServer(Object.assign({ ALPNProtocols: ['http/1.1'] }, tlsOpts), handler);
+  srv.on('keylog', (line) => fs.appendFileSync(flagValue('keylog'), line));
+  srv.on('secureConnection', (s) => log('TLS connection', s.getProtocol(), 'ALPN', s.alpnProtocol));
+  return srv;
+}
+const server = createServer((req, res) => {
   // only non-socket.io requests get here: the browser page
   const url = req.url.split('?')[0];
   const files = {
@@ -55,7 +80,9 @@ const server = http.createServer((req, res) => {
   if (browser && files[url]) {
     let body = fs.readFileSync(path.resolve(__dirname, files[url][0]));
     if (url === '/') {
-      body = body.toString('utf8').replace('%CONFIG%', JSON.stringify({ transports, jsonp }));
+      body = body.toString('utf8').replace('%CONFIG%', JSON.stringify({ transports, jsonp,
+        clientGen: client4 ? '4' : '2' })).replace('%CLIENT_SRC%',
+        client4 ? '/socket.io/socket.io.min.js' : '/sio2-client.js');
     }
     res.writeHead(200, { 'Content-Type': files[url][1] });
     res.end(body);
@@ -91,8 +118,13 @@ if (gen === '2') {
     pingInterval: 1000,
     pingTimeout: 2000,
     transports,
-    serveClient: false,
+    serveClient: client4,
     perMessageDeflate: deflate ? { threshold: 0 } : false,
+    // engine.io 6.6.12 streams a compressed polling response and lets go of
+    // the request on the response's 'finish'; over HTTP/2 (node's compat API)
+    // the request's 'close' comes first, and the session ends with "poll
+    // connection closed prematurely" at the first response over 1 kB
+    ...(tlsMode === 'h2' ? { httpCompression: false } : {}),
     allowEIO3: jsonp
   });
 }
@@ -114,7 +146,7 @@ function step(name) { log('step', name); done.add(name); }
 const needed = ['client events', 'add', 'upload', 'upload2', 'getfile', 'ready', 'question',
   'need file', 'server binary acked', 'join', 'rate', 'kicked', 'chat reconnect',
   'chat left', 'private rejected'];
-if (gen === '4' && !browser) needed.push('admin whoami');   // the browser runs client 2.x
+if (gen === '4' && (!browser || client4)) needed.push('admin whoami');   // else the browser runs client 2.x
 
 // ---------------------------------------------------------------- namespaces
 let mainSocket = null;
