@@ -23,6 +23,7 @@ expert_field ei_sio_tree_limit = EI_INIT;
 namespace {
 
 expert_field ei_sio_layer_limit = EI_INIT;
+expert_field ei_sio_error_reply = EI_INIT;
 
 int hf_version = -1;
 int hf_type = -1;
@@ -48,6 +49,10 @@ int hf_jsonp_callback = -1;
 int hf_jsonp_index = -1;
 int hf_post_reply = -1;
 int hf_attachments = -1;
+int hf_http_status = -1;
+int hf_error_reply = -1;
+int hf_error_code = -1;
+int hf_error_message = -1;
 
 int ett_sio = -1;
 int ett_args = -1;
@@ -377,6 +382,34 @@ void sio_add_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, con
   sio_track_eio(st, tvb, pinfo, c, c.session, 0, 0xFF);
 }
 
+void sio_dissect_error_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c,
+                             unsigned status) {
+  std::string_view text = sio_tvb_view(tvb);
+  static sio::Json json;
+  static sio::ErrorReply reply;
+  sio::Fault f = sio::parse_error_reply(json, text, reply);
+  col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
+  // the reply belongs to the transport: Engine.IO's where there is one
+  const bool eio = c.generation == sio::Generation::eio3 || c.generation == sio::Generation::eio4;
+  proto_item* pi = proto_tree_add_item(tree, eio ? proto_eio : proto_sio, tvb, 0, -1, ENC_NA);
+  proto_item_append_text(pi, ", error reply %u", status);
+  proto_tree* st = proto_item_add_subtree(pi, ett_sio);
+  proto_item* ti = proto_tree_add_uint(st, hf_http_status, tvb, 0, 0, status);
+  proto_item_set_generated(ti);
+  ti = proto_tree_add_item(st, hf_error_reply, tvb, 0, -1, ENC_UTF_8);
+  if (reply.code.present()) proto_tree_add_uint64(st, hf_error_code, tvb, reply.code.off, reply.code.len, reply.code_value);
+  if (reply.json && reply.message.present()) {
+    add_string_span(st, hf_error_message, tvb, pinfo, reply.message, reply.message_value);
+  }
+  const std::string& message = reply.message_value;
+  expert_add_info_format(pinfo, ti, &ei_sio_error_reply, "The server refused the request: HTTP %u, %.*s", status,
+                         static_cast<int>(message.size()), message.data());
+  if (f) sio_add_fault(tvb, pinfo, st, f, "error reply");
+  col_add_fstr(pinfo->cinfo, COL_INFO, "error reply %u %.*s", status, static_cast<int>(message.size()),
+               message.data());
+  sio_track_eio(st, tvb, pinfo, c, c.session, 0, 0xFF);
+}
+
 void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c) {
   sio_add_post_reply(tvb, pinfo, tree, c, proto_sio, ett_sio, hf_post_reply);
 }
@@ -437,6 +470,15 @@ void sio_register(void) {
                          "Number of binary attachments that follow the packet", HFILL}},
       {&hf_post_reply, {"POST reply", "sio.post_reply", FT_STRING, BASE_NONE, nullptr, 0x0,
                         "Polling POST acknowledgement; carries no packet", HFILL}},
+      {&hf_http_status, {"HTTP status", "sio.http_status", FT_UINT16, BASE_DEC, nullptr, 0x0,
+                         "Status of a server's refusal (error reply) of a Socket.IO or Engine.IO request", HFILL}},
+      {&hf_error_reply, {"Error reply", "sio.error_reply", FT_STRING, BASE_NONE, nullptr, 0x0,
+                         "Body of a server's refusal of a Socket.IO or Engine.IO request", HFILL}},
+      {&hf_error_code, {"Error code", "sio.error.code", FT_UINT64, BASE_DEC, nullptr, 0x0,
+                        "Engine.IO error reply code (0 unknown transport, 1 unknown session id, 2 bad handshake "
+                        "method, 3 bad request, 4 forbidden, 5 unsupported protocol version)", HFILL}},
+      {&hf_error_message, {"Error message", "sio.error.message", FT_STRING, BASE_NONE, nullptr, 0x0,
+                           "Engine.IO error reply message", HFILL}},
   };
   static int* ett[] = {&ett_sio, &ett_args, &ett_handshake, &ett_jsonp};
   static ei_register_info ei[] = {
@@ -447,6 +489,8 @@ void sio_register(void) {
       {&ei_sio_tree_limit, {"sio.tree_limit", PI_UNDECODED, PI_WARN, "Tree item limit reached", EXPFILL}},
       {&ei_sio_layer_limit, {"sio.layer_limit", PI_UNDECODED, PI_NOTE, "JSON tree left out: protocol layer limit",
                              EXPFILL}},
+      {&ei_sio_error_reply, {"sio.error_reply.refused", PI_RESPONSE_CODE, PI_NOTE,
+                             "The server refused the request (error reply)", EXPFILL}},
   };
 
   proto_sio = proto_register_protocol("Socket.IO", "Socket.IO", "sio");

@@ -98,6 +98,11 @@ void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tre
 // A polling POST reply that carries no packet, as an item of `proto` with its `hf` text field.
 void sio_add_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c, int proto, int ett,
                         int hf);
+// A server's refusal of a Socket.IO or Engine.IO request (a non-2xx HTTP response): its
+// status and text (Engine.IO's {"code","message"} object read out), as an error reply.
+void sio_dissect_error_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c,
+                             unsigned status);
+
 // Marks a polling POST reply ("1") that carries no packet.
 void sio_dissect_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c);
 

@@ -31,6 +31,7 @@ MediaOriginal originals[] = {
     {"application/x-javascript", nullptr},
     {"application/x-www-form-urlencoded", nullptr},
     {"text/html", nullptr},                 // Engine.IO's POST reply "ok"
+    {"application/json", nullptr},          // Engine.IO's error replies
     {"application/octet-stream", nullptr},  // Engine.IO 3 binary (XHR2) payloads
 };
 heur_dissector_list_t http_heuristics;
@@ -44,13 +45,20 @@ dissector_handle_t original_for(const char* media_type) {
   return nullptr;
 }
 
-enum class BodyKind { payload, handshake, post_reply, jsonp, form };
+enum class BodyKind { payload, handshake, post_reply, jsonp, form, error_reply };
+
+// A response that is not 2xx: the server refused the request (error reply).
+bool is_error_status(guint16 status) { return status && (status < 200 || status > 299); }
+
+// A polling POST's acknowledgement: "ok" from node's engine.io, "OK" from python-engineio.
+bool is_eio_post_ack(std::string_view text) { return text == "ok" || text == "OK"; }
 
 bool is_eio(sio::Generation g) { return g == sio::Generation::eio3 || g == sio::Generation::eio4; }
 
 struct BodyCtx {
   BodyKind kind = BodyKind::payload;
   SioCarrier carrier;
+  guint16 status = 0;  // error_reply: the HTTP status
 };
 
 // What the HTTP dissector knew when it handed this body over, recorded on the
@@ -59,6 +67,7 @@ struct HttpMsg {
   const char* uri;  // request URI, nullptr when the request is not in the capture
   bool request;     // the body is a request body
   bool post;        // the request was a POST
+  guint16 status;   // a response's status code; 0 when unknown
 };
 
 // Per TCP conversation: the request URI that opened it (the WebSocket upgrade).
@@ -100,6 +109,7 @@ HttpMsg* http_msg(packet_info* pinfo, const void* data) {
   msg->uri = body.uri ? wmem_strdup(wmem_file_scope(), body.uri) : nullptr;
   msg->request = body.request;
   msg->post = body.method && std::strcmp(body.method, "POST") == 0;
+  msg->status = body.request ? 0 : static_cast<guint16>(body.status);
   sio_frame_keep(pinfo, key, msg);
   return msg;
 }
@@ -142,7 +152,6 @@ bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const void* data, BodyCtx&
     sio::Uri u = sio::classify_uri(msg->uri, sio_pref_resource);
     if (!u.match) return false;
     if (is_eio(u.generation)) {
-      if (u.transport != sio::Transport::polling) return false;
       ctx.carrier.generation = u.generation;
       ctx.carrier.transport = u.transport;
       if (u.sid.present()) {
@@ -151,8 +160,14 @@ bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const void* data, BodyCtx&
             wmem_strdup_printf(pinfo->pool, "poll:%.*s", static_cast<int>(sid.size()), sid.data());
         ctx.carrier.session = wmem_strndup(pinfo->pool, sid.data(), sid.size());
       }
+      if (!msg->request && is_error_status(msg->status)) {
+        ctx.kind = BodyKind::error_reply;
+        ctx.status = msg->status;
+        return true;
+      }
+      if (u.transport != sio::Transport::polling) return false;
       if (!msg->request && msg->post) {
-        ctx.kind = text == "ok" ? BodyKind::post_reply : BodyKind::payload;
+        ctx.kind = is_eio_post_ack(text) ? BodyKind::post_reply : BodyKind::payload;
       } else if (msg->request) {
         ctx.kind = form ? BodyKind::form : BodyKind::payload;
       } else {
@@ -165,6 +180,11 @@ bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const void* data, BodyCtx&
     if (u.sid.present()) {
       std::string_view sid = u.sid.in(msg->uri);
       ctx.carrier.session = wmem_strndup(pinfo->pool, sid.data(), sid.size());
+    }
+    if (!msg->request && is_error_status(msg->status)) {
+      ctx.kind = BodyKind::error_reply;
+      ctx.status = msg->status;
+      return true;
     }
     switch (u.transport) {
       case sio::Transport::handshake:
@@ -261,6 +281,9 @@ int dissect_body(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data
       break;
     case BodyKind::handshake:
       sio_dissect_v1_handshake(tvb, pinfo, tree, ctx->carrier);
+      break;
+    case BodyKind::error_reply:
+      sio_dissect_error_reply(tvb, pinfo, tree, ctx->carrier, ctx->status);
       break;
     case BodyKind::post_reply:
       if (is_eio(ctx->carrier.generation)) {

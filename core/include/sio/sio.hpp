@@ -6,6 +6,7 @@
 #include "sio/json.hpp"       // IWYU pragma: export
 #include "sio/modern.hpp"     // IWYU pragma: export
 #include "sio/packet.hpp"     // IWYU pragma: export
+#include "sio/reply.hpp"      // IWYU pragma: export
 #include "sio/text.hpp"       // IWYU pragma: export
 #include "sio/transport.hpp"  // IWYU pragma: export
 #include "sio/v1.hpp"         // IWYU pragma: export
