@@ -9,6 +9,13 @@ namespace sio {
 Fault parse_error_reply(Json& json, std::string_view body, ErrorReply& out) {
   out = ErrorReply{};
   size_t start = json_scan::skip_ws(body, 0);
+  if (start < body.size() && body[start] == '"') {
+    // a JSON string (python-engineio: "Invalid session ..."): the message
+    out.json = true;
+    size_t end = body.find_last_not_of(" \t\r\n");
+    out.message = make_span(start + 1, end > start ? end - start - 1 : 0);
+    return json.string_literal(body.substr(start, end + 1 - start), static_cast<uint32_t>(start), out.message_value);
+  }
   if (start >= body.size() || body[start] != '{') {
     // plain text: the message as a whole
     out.message = make_span(0, body.size());

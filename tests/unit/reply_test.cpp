@@ -30,6 +30,10 @@ const ReplyCase kReplies[] = {
     {"handshake error", "message='handshake error'@0+15"},
     {"Bad Request", "message='Bad Request'@0+11"},  // python-engineio's text form
     {"", "message=''@0+0"},
+    // python-engineio 4.x: a JSON string
+    {"\"Invalid session b346JXx6YiMcewY0AAAA\"", "json message='Invalid session b346JXx6YiMcewY0AAAA'@1+36"},
+    {"\"a\\\"b\"\n", "json message='a\"b'@1+4"},
+    {"\"cut", "json message=''@1+2 bad_json@0"},
     {"{\"code\":1,\"message\":\"Session ID unknown\"}", "json code=1@8+1 message='Session ID unknown'@21+18"},
     {"{\"code\":3,\"message\":\"Bad request\"}", "json code=3@8+1 message='Bad request'@21+11"},
     {" {\"message\":\"caf\\u00e9\",\"code\":0}", "json code=0@31+1 message='caf\xc3\xa9'@13+9"},

@@ -13,7 +13,7 @@
 namespace sio {
 
 struct ErrorReply {
-  bool json = false;          // Engine.IO's JSON object form
+  bool json = false;          // JSON: Engine.IO's object, or a string
   Span code;                  // "code" value (JSON form)
   uint64_t code_value = 0;
   Span message;               // the "message" string (inside its quotes), or the whole text body
@@ -21,7 +21,7 @@ struct ErrorReply {
 };
 
 // Reads an error reply body: a JSON object with "code" and "message" members,
-// or plain text, which is the message as a whole. A body that starts as JSON
+// a JSON string (python-engineio), or plain text, which is the message as a whole. A body that starts as JSON
 // but is not that object is a fault (bad_data), with what could be read kept.
 Fault parse_error_reply(Json& json, std::string_view body, ErrorReply& out);
 
