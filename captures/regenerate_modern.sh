@@ -147,11 +147,51 @@ run_busy() {
     || die "$name: too few TCP segments with many WebSocket messages"
 }
 
+# plain engine.io 6.x server + engine.io-client 6.x in node, no Socket.IO:
+# name port mode (websocket = polling then upgrade, or polling)
+run_eio() {
+  local name=$1 port=$2 mode=$3
+  port_free "$port" || die "port $port busy"
+  start_capture "$port" "$TMP/$name.pcapng"
+  start_server "$name" node gen_modern/eio_server.js "$mode" "$port" "$TMP/$name.truth.jsonl"
+  finish_with_client "$name" node gen_modern/eio_client.js "$mode" "$port"
+}
+
+# socket.io 4.x server process restarted on the same port while its polling
+# client (socket.io-client 4.x) is busy: the client's next requests carry the
+# old sid and get 400 "Session ID unknown"; it then reconnects. Both server
+# processes write into one truth file (the second appends). name port
+run_stale_sid() {
+  local name=$1 port=$2 rc=0 src=0
+  port_free "$port" || die "port $port busy"
+  start_capture "$port" "$TMP/$name.pcapng"
+  start_server "$name.1" node gen_modern/stale_server.js 1 "$port" "$TMP/$name.truth.jsonl"
+  local srv1=$SRV
+  timeout 30 node gen_modern/stale_client.js "$port" >"$TMP/$name.client.log" 2>&1 &
+  local cl=$!
+  BG_PIDS+=("$cl")
+  # the first process exits by itself once the client is busy; the second
+  # one must listen before the client is free again (3 s)
+  wait_pid "$srv1" 30 || src=$?
+  ((src == 0)) || { cat "$TMP/$name.1.server.log" "$TMP/$name.client.log" >&2; die "$name: first server status $src"; }
+  start_server "$name.2" node gen_modern/stale_server.js 2 "$port" "$TMP/$name.truth.jsonl"
+  wait_pid "$cl" 30 || rc=$?
+  wait_pid "$SRV" 30 || src=$?
+  stop_capture
+  if ((rc != 0 || src != 0)); then
+    cat "$TMP/$name.1.server.log" "$TMP/$name.2.server.log" "$TMP/$name.client.log" >&2
+    die "$name: client status $rc, second server status $src"
+  fi
+  grep -h "connection_error\|engine close\|disconnect\|reconnect" "$TMP/$name.2.server.log" \
+    "$TMP/$name.client.log" | sed 's/^/    /' >&2 || true
+}
+
 declare -A PORT=(
   [m2_default]=18421 [m2_polling]=18422
   [m4_default]=18423 [m4_deflate]=18424 [m4_polling]=18425
   [m5_python]=18426 [m4_jsonp]=18427 [m2_browser_polling]=18428
   [m4_sessions]=18440
+  [m4_custom_path]=18450 [eio_plain_ws]=18451 [eio_plain_polling]=18452 [m4_stale_sid]=18453
   [m4_busy]=18480
 )
 ALL=(m2_default m2_polling m4_default m4_deflate m4_polling m5_python m4_jsonp m2_browser_polling
@@ -159,6 +199,13 @@ ALL=(m2_default m2_polling m4_default m4_deflate m4_polling m5_python m4_jsonp m
 # TLS: headless Chromium with the socket.io-client 4.x bundle, secrets embedded
 PORT+=([m4_h2_polling]=18460 [m4_h2_upgrade]=18461 [m4_tls]=18462)
 ALL+=(m4_h2_polling m4_h2_upgrade m4_tls)
+
+# verify_truth_modern.py options of the captures that need them
+declare -A VERIFY_OPTS=(
+  [m4_custom_path]="--path /realtime/"
+  [eio_plain_ws]="--path /engine.io/ --engine-io" [eio_plain_polling]="--path /engine.io/ --engine-io"
+)
+ALL+=(m4_custom_path eio_plain_ws eio_plain_polling m4_stale_sid)
 
 generate() {
   local n=$1 p=${PORT[$1]:-}
@@ -172,6 +219,10 @@ generate() {
     m4_jsonp)    run_browser "$n" "$p" 4 polling jsonp ;;
     m2_browser_polling) run_browser "$n" "$p" 2 polling ;;
     m4_sessions) run_sessions "$n" "$p" ;;
+    m4_custom_path) run_node "$n" "$p" 4 default path=/realtime/ ;;
+    eio_plain_ws)      run_eio "$n" "$p" websocket ;;
+    eio_plain_polling) run_eio "$n" "$p" polling ;;
+    m4_stale_sid) run_stale_sid "$n" "$p" ;;
     m4_busy)     run_busy "$n" "$p" ;;
     m4_h2_polling) run_tls_browser "$n" "$p" h2 polling ;;
     m4_h2_upgrade) run_tls_browser "$n" "$p" h2 default ;;
@@ -204,7 +255,8 @@ done
 
 log "verifying ground truth against the captures"
 for n in "${NAMES[@]}"; do
-  python3 verify_truth_modern.py "$n.pcapng" "$n.truth.jsonl" "${PORT[$n]}"
+  # shellcheck disable=SC2086  # the options are words
+  python3 verify_truth_modern.py ${VERIFY_OPTS[$n]:-} "$n.pcapng" "$n.truth.jsonl" "${PORT[$n]}"
 done
 ls -l "${NAMES[@]/%/.pcapng}" >&2
 log "done"

@@ -1,8 +1,15 @@
 #!/usr/bin/env python3
 """Check a Socket.IO 2.x/3.x/4.x (Engine.IO 3/4) capture against its ground truth.
 
-usage: verify_truth_modern.py <capture.pcapng> <truth.jsonl> <server-port>
+usage: verify_truth_modern.py [--path P] [--engine-io] <capture.pcapng> <truth.jsonl> <server-port>
        verify_truth_modern.py --counts <truth.jsonl>...   (packet counts only)
+
+  --path P      the Engine.IO request path (default /socket.io/), e.g.
+                /realtime/ for a server with `path: '/realtime/'`, /engine.io/
+                for a plain engine.io server; requests to other paths are
+                listed as "other request" and not read
+  --engine-io   plain Engine.IO (no Socket.IO): the messages are not decoded as
+                Socket.IO, and the truth must have no "sio" lines
 
 Extracts every Engine.IO packet that is on the wire using only stock tshark
 (PDML: raw bytes of http.file_data, websocket.payload.text and, for binary
@@ -26,6 +33,13 @@ Session-aware checks (truth files whose every packet line has a "sid"):
   "unanswered" request is on the wire and no ack for it is; a
   "timed_out_sessions" session has no Engine.IO close (in a request the
   server accepted or from the server) and no Socket.IO DISCONNECT on the wire.
+
+HTTP error replies: when the truth has "http_error" lines
+  ({"dir":"s2c","http_error":{"method","status","body",...},"sid"...}), the
+  multiset of (sid, method, status, body) of every non-200 reply to an
+  Engine.IO request on the wire must equal them ("method" is optional: when
+  a line has none, the methods are left out of the comparison). A truth without such lines
+  (written before they existed) only gets a note about the wire's errors.
 
 Wire formats handled:
   polling, EIO=3  text payload   <len>:<packet>...   (len in UTF-16 code units)
@@ -246,6 +260,7 @@ class Wire(list):
         self.times = {}        # frame -> epoch seconds
         self.rejected = {}     # index in the list -> HTTP status
         self.by_request = collections.defaultdict(list)   # request frame -> indexes
+        self.http_errors = []  # (frame, sid, method, status, body) of non-200 replies
 
     def add(self, frame, sid, direction, transport, t, d, request_frame=None):
         if request_frame is not None:
@@ -253,7 +268,7 @@ class Wire(list):
         self.append(W((frame, sid, direction, transport, t, d)))
 
 
-def extract_wire(pcap, port):
+def extract_wire(pcap, port, eio_path='/socket.io/'):
     """-> Wire of (frame, sid, dir, transport, type, data), notes."""
     root = ET.fromstring(run_tshark(pcap, port))
     wire = Wire()
@@ -275,7 +290,8 @@ def extract_wire(pcap, port):
         for k, proto in enumerate(protos):
             name = proto.get('name')
             if name == 'http':
-                handle_http(proto, frame, stream, direction, requests, ws_streams, wire, notes)
+                handle_http(proto, frame, stream, direction, requests, ws_streams, wire, notes,
+                            eio_path)
             elif name == 'websocket':
                 handle_ws(protos, k, frame, stream, direction, ws_streams, wire, notes)
             elif name == 'http2':
@@ -288,7 +304,7 @@ def extract_wire(pcap, port):
     return wire, notes
 
 
-def handle_http(proto, frame, stream, direction, requests, ws_streams, wire, notes):
+def handle_http(proto, frame, stream, direction, requests, ws_streams, wire, notes, eio_path):
     fields = collections.defaultdict(list)
     body = None
     for f in proto.iter('field'):
@@ -306,7 +322,7 @@ def handle_http(proto, frame, stream, direction, requests, ws_streams, wire, not
         query = dict(urllib.parse.parse_qsl(u.query, keep_blank_values=True))
         requests[frame] = dict(method=method, path=u.path, query=query)
         # (socket.io's own /socket.io/socket.io.min.js has no transport=)
-        if not u.path.startswith('/socket.io/') or 'transport' not in query:
+        if not u.path.startswith(eio_path) or 'transport' not in query:
             notes['other request: %s %s' % (method, u.path)] += 1
             return
         eio = int(query.get('EIO', '3'))
@@ -335,7 +351,7 @@ def handle_http(proto, frame, stream, direction, requests, ws_streams, wire, not
     req = requests.get(int(req_in)) if req_in else None
     if req is None:
         raise WireError('frame %d: response without its request' % frame)
-    if not req['path'].startswith('/socket.io/') or 'transport' not in req['query']:
+    if not req['path'].startswith(eio_path) or 'transport' not in req['query']:
         return
     query = req['query']
     eio = int(query.get('EIO', '3'))
@@ -348,6 +364,8 @@ def handle_http(proto, frame, stream, direction, requests, ws_streams, wire, not
     enc = get('http.content_encoding')
     if code != '200':
         notes['%s response %s' % (label, code)] += 1
+        wire.http_errors.append((frame, query.get('sid'), req['method'], int(code),
+                                 (body or b'').decode('utf-8', 'replace')))
         if req['method'] == 'POST':
             # the server refused the request: its packets never reached a session
             for i in wire.by_request.get(int(req_in), []):
@@ -636,11 +654,14 @@ def sio_from_wire(wire):
 
 
 # ------------------------------------------------------------ truth
-def load_truth(path):
+def load_truth(path, http_errors=None):
     """-> eio keys, sio keys, errors, expect (or None), whether every line has a sid.
 
     eio key: (sid, dir, transport, type, data, rejected status or None)
     sio key: (sid, dir, canonical JSON); sid is None where the truth has none.
+    http_error lines go to the list http_errors (if given) as
+    (sid, method, status, body); they do not count for "every line has a sid"
+    (a refused handshake has none).
     """
     eio, sio, errors = [], [], []
     expect = None
@@ -654,6 +675,14 @@ def load_truth(path):
                 if expect is not None:
                     errors.append('truth line %d: second expect line' % ln)
                 expect = rec['expect']
+                continue
+            if 'http_error' in rec:
+                h = rec['http_error']
+                if rec.get('dir') != 's2c' or not isinstance(h.get('status'), int):
+                    errors.append('truth line %d: bad http_error line' % ln)
+                if http_errors is not None:
+                    http_errors.append((rec.get('sid'), h.get('method'), h.get('status'),
+                                        h.get('body')))
                 continue
             if not rec.get('sid'):
                 all_sid = False
@@ -711,7 +740,8 @@ SIO_TYPES = {0: 'CONNECT', 1: 'DISCONNECT', 2: 'EVENT', 3: 'ACK', 4: 'ERROR/CONN
 
 
 def counts(truth_path):
-    eio, sio, _, expect, _ = load_truth(truth_path)
+    http_errors = []
+    eio, sio, _, expect, _ = load_truth(truth_path, http_errors)
     ec = collections.Counter((t + (' probe' if data == ('s', 'probe') else '')
                               + (' refused' if rej else ''), tr, d)
                              for _, d, tr, t, data, rej in eio)
@@ -728,6 +758,9 @@ def counts(truth_path):
     for t in sorted(SIO_TYPES):
         if sc[(t, 'c2s')] or sc[(t, 's2c')]:
             print('  sio %d %-20s c2s=%d s2c=%d' % (t, SIO_TYPES[t], sc[(t, 'c2s')], sc[(t, 's2c')]))
+    for (method, status, body), n in sorted(collections.Counter(
+            h[1:] for h in http_errors).items(), key=repr):
+        print('  http_error %s %s %s x%d' % (method, status, body, n))
     if expect is not None:
         print('  expect: %s' % json.dumps(expect, sort_keys=True))
 
@@ -775,13 +808,27 @@ def main():
         for p in sys.argv[2:]:
             counts(p)
         return
-    if len(sys.argv) != 4:
+    args = sys.argv[1:]
+    eio_path, engine_io_only = '/socket.io/', False
+    while args and args[0].startswith('--'):
+        if args[0] == '--path' and len(args) > 1:
+            eio_path = args[1]
+            args = args[2:]
+        elif args[0] == '--engine-io':
+            engine_io_only = True
+            args = args[1:]
+        else:
+            sys.exit(__doc__)
+    if len(args) != 3 or not eio_path.startswith('/'):
         sys.exit(__doc__)
-    pcap, truth_path, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    truth_eio, truth_sio, errors, expect, use_sid = load_truth(truth_path)
+    pcap, truth_path, port = args[0], args[1], int(args[2])
+    truth_http = []
+    truth_eio, truth_sio, errors, expect, use_sid = load_truth(truth_path, truth_http)
+    if engine_io_only and truth_sio:
+        errors.append('--engine-io: the truth has %d Socket.IO lines' % len(truth_sio))
     try:
-        wire, notes = extract_wire(pcap, port)
-        wire_sio = sio_from_wire(wire)
+        wire, notes = extract_wire(pcap, port, eio_path)
+        wire_sio = [] if engine_io_only else sio_from_wire(wire)
     except (WireError, ValueError, KeyError, IndexError) as e:
         print('FAIL %s: cannot read the wire: %s: %s' % (pcap, type(e).__name__, e))
         sys.exit(1)
@@ -794,6 +841,15 @@ def main():
         truth_sio = [(None,) + k[1:] for k in truth_sio]
     compare('eio', truth_eio, wire_eio, errors)
     compare('sio', truth_sio, [(sid_of(s), d, canon(p)) for _, s, d, p in wire_sio], errors)
+    wire_http = [(sid_of(s), m, st, b) for _, s, m, st, b in wire.http_errors]
+    if truth_http:
+        if any(h[1] is None for h in truth_http):   # lines without "method": compare without
+            wire_http = [(s, None, st, b) for s, _, st, b in wire_http]
+            truth_http = [(h[0], None) + h[2:] for h in truth_http]
+        compare('http_error', [(sid_of(h[0]),) + h[1:] for h in truth_http], wire_http, errors)
+    elif wire_http:
+        print('  note: the wire has %d HTTP error repl%s; the truth records none (no http_error lines)'
+              % (len(wire_http), 'y' if len(wire_http) == 1 else 'ies'))
     if expect is not None:
         check_expect(expect, wire, wire_sio, errors)
     sids = {w.sid for w in wire}
@@ -804,8 +860,9 @@ def main():
         for e in errors:
             print('  ' + e)
         sys.exit(1)
-    print('OK   %s: %d Engine.IO + %d Socket.IO packets (%d connection(s)%s) match %s'
-          % (pcap, len(truth_eio), len(truth_sio), len(sids),
+    print('OK   %s: %d Engine.IO + %d Socket.IO packets%s (%d connection(s)%s) match %s'
+          % (pcap, len(truth_eio), len(truth_sio),
+             ' + %d HTTP error replies' % len(truth_http) if truth_http else '', len(sids),
              ', per session id' if use_sid else '', truth_path))
 
 

@@ -1,7 +1,8 @@
 'use strict';
 // socket.io-client 2.x / 4.x in node, running scenario_client.js.
 //
-// usage: node client.js <gen: 2|4> <mode: default|polling|websocket> <port> [deflate]
+// usage: node client.js <gen: 2|4> <mode: default|polling|websocket> <port> [deflate] [path=/p/]
+//   path=/p/  the Manager's `path` option (server.js takes the same flag)
 
 const S = require('./scenario_data');
 const { runScenario } = require('./scenario_client');
@@ -19,6 +20,8 @@ const opts = {
   reconnection: false
 };
 if (flags.includes('deflate')) opts.perMessageDeflate = { threshold: 0 };
+const pathFlag = flags.find((f) => f.startsWith('path='));
+if (pathFlag) opts.path = pathFlag.slice('path='.length);
 
 const watchdog = setTimeout(() => {
   console.error('[client] FAIL: scenario did not finish within 25 s');

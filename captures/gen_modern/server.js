@@ -13,6 +13,8 @@
 //            every connection (the server's "keylog" event) to F
 //   deflate  (gen 4) perMessageDeflate { threshold: 0 } instead of false
 //   jsonp    (gen 4) allowEIO3; the page forces the JSONP transport
+//   path=/p/ (gen 4, node client) the server's `path` option instead of the
+//            default /socket.io/; client.js takes the same flag
 //
 // Records the ground truth (truth_recorder.js), checks everything the client
 // sends, and exits by itself once the client has closed the connection.
@@ -38,6 +40,11 @@ if ((client4 && (gen !== '4' || !browser)) || (tlsMode && !(flagValue('certdir')
 if (!['2', '4'].includes(gen) || !['default', 'polling', 'websocket'].includes(mode) ||
     !port || !truthPath) {
   console.error('usage: node server.js <2|4> <default|polling|websocket> <port> <truth.jsonl> [browser] [deflate] [jsonp]');
+  process.exit(2);
+}
+const sioPath = flagValue('path');
+if (sioPath && (gen !== '4' || browser || !sioPath.startsWith('/'))) {
+  console.error('path= needs gen 4, a node client and a path starting with /');
   process.exit(2);
 }
 
@@ -125,8 +132,10 @@ if (gen === '2') {
     // the request's 'close' comes first, and the session ends with "poll
     // connection closed prematurely" at the first response over 1 kB
     ...(tlsMode === 'h2' ? { httpCompression: false } : {}),
-    allowEIO3: jsonp
+    allowEIO3: jsonp,
+    ...(sioPath ? { path: sioPath } : {})
   });
+  if (sioPath) log('socket.io path', io.path(), 'engine.io path', io.engine.opts.path);
 }
 
 // ---------------------------------------------------------------- checks

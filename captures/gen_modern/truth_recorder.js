@@ -27,6 +27,15 @@
 // "rejected": {status, code, message} and are not fed to the Socket.IO
 // decoder (the server never processed them).
 //
+// HTTP error replies (a request with an unknown sid answered 400 and
+// {"code":1,"message":"Session ID unknown"}, ...) are logged as lines of
+// their own when recordHttpErrors(engine) is used: {"dir":"s2c",
+// "http_error":{"method","status","body","code","message"},"transport",
+// "sid"}, with the status and body engine.io really wrote.
+//
+// Without a sioParser (installEio6(): a plain engine.io server, no
+// Socket.IO) only the Engine.IO lines are written.
+//
 // computeExpect() derives, from the server's point of view, which Socket.IO
 // requests with an ack id were acked late or never, and which sessions ended
 // by a ping timeout; setExpect() appends that as a last {"expect": ...} line.
@@ -75,6 +84,7 @@ function install(opts) {
 
   function newState() {
     const st = { conn: nextConn++, dec: {}, sid: undefined };
+    if (!sioParser) return st;            // plain Engine.IO: no Socket.IO layer
     for (const dir of ['c2s', 's2c']) {
       const d = new sioParser.Decoder();
       const slot = { decoder: d, header: null };
@@ -127,7 +137,8 @@ function install(opts) {
       eio.data = typeof packet.data === 'string' ? packet.data : toJsonable(packet.data);
     }
     records.push(stamp({ dir, eio, transport: transport.name, sid: stateOf(transport).sid }));
-    if (packet.type === 'message' && packet.data !== undefined && packet.data !== null) {
+    if (sioParser && packet.type === 'message' && packet.data !== undefined &&
+        packet.data !== null) {
       feedSio(transport, dir, packet.data);
     }
   }
@@ -244,6 +255,28 @@ function install(opts) {
     });
   }
 
+  // ---- HTTP error replies ------------------------------------------------
+  // engine.io emits "connection_error" right before abortRequest() writes
+  // the status and the JSON body: both are taken from the response itself.
+  // (A refused WebSocket upgrade has no ServerResponse and is not logged.)
+  function recordHttpErrors(engine) {
+    engine.on('connection_error', ({ req, code, message }) => {
+      const res = req.res;
+      if (!res) return;
+      const q = req._query || {};
+      const origEnd = res.end;
+      res.end = function (body) {
+        res.end = origEnd;
+        const err = { method: req.method, status: res.statusCode,
+          body: body === undefined || body === null ? '' : String(body), code, message };
+        const rec = { dir: 's2c', http_error: err, transport: q.transport };
+        if (q.sid) rec.sid = q.sid;
+        records.push(stamp(rec));
+        return origEnd.apply(this, arguments);
+      };
+    });
+  }
+
   // ---- expectations, from the server's point of view --------------------
   // late: an ack that came (or went) lateMs or more after its request
   function computeExpect(lateMs = 500) {
@@ -251,7 +284,7 @@ function install(opts) {
     const acks = new Map();
     const sids = new Set();
     for (const r of records) {
-      if (r.note || r.rejected || !r.sid) continue;
+      if (r.note || r.rejected || r.http_error || !r.sid) continue;
       sids.add(r.sid);
       if (!r.sio || r.sio.id === undefined) continue;
       const p = r.sio;
@@ -296,12 +329,15 @@ function install(opts) {
     records,
     ends,
     watchRejected,
+    recordHttpErrors,
     computeExpect,
     setExpect(e) { expect = e; },
-    write(path) {
+    // append: add to an existing truth file (a second server process on the
+    // same port, m4_stale_sid)
+    write(path, { append = false } = {}) {
       const lines = records.filter((r) => !r.note).map((r) => JSON.stringify(r));
       if (expect) lines.push(JSON.stringify({ expect }));
-      fs.writeFileSync(path, lines.join('\n') + '\n');
+      (append ? fs.appendFileSync : fs.writeFileSync)(path, lines.join('\n') + '\n');
     },
     notes() { return records.filter((r) => r.note || r.sio_error); }
   };
@@ -337,6 +373,28 @@ exports.installSio4 = function () {
     Socket: require(path.join(eioDir, 'socket.js')).Socket,
     eio4Parser: require(require.resolve('engine.io-parser', { paths: [eioMain] })),
     sioParser: require(require.resolve('socket.io-parser', { paths: [base] }))
+  });
+};
+
+// engine.io 6.x alone (no Socket.IO): the engine.io that sio4 depends on, so
+// that the server created from engineIo() is the one hooked here.
+function eio6Main() {
+  return require.resolve('engine.io', { paths: [require.resolve('sio4')] });
+}
+exports.engineIo = () => require(eio6Main());
+exports.engineIoVersion = () => JSON.parse(require('fs').readFileSync(
+  require('path').join(eio6Main(), '..', '..', 'package.json'), 'utf8')).version;
+exports.installEio6 = function () {
+  const path = require('path');
+  const eioMain = eio6Main();
+  const eioDir = path.dirname(eioMain);
+  return install({
+    Transport: require(path.join(eioDir, 'transport.js')).Transport,
+    Polling: require(path.join(eioDir, 'transports/polling.js')).Polling,
+    WebSocket: require(path.join(eioDir, 'transports/websocket.js')).WebSocket,
+    Socket: require(path.join(eioDir, 'socket.js')).Socket,
+    eio4Parser: require(require.resolve('engine.io-parser', { paths: [eioMain] })),
+    sioParser: null
   });
 };
 
