@@ -22,7 +22,7 @@ die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
 # ------------------------------------------------------------------ installs
 install_deps() {
-  local pkgs=() want_python=$1 want_browser=$2
+  local pkgs=() want_python=$1 want_browser=$2 want_flask=${3:-0}
   command -v dumpcap  >/dev/null 2>&1 || pkgs+=(tshark)
   command -v tshark   >/dev/null 2>&1 || pkgs+=(tshark)
   command -v node     >/dev/null 2>&1 || pkgs+=(nodejs)
@@ -41,14 +41,21 @@ install_deps() {
     "$DEB_PY" -c 'import socketio, engineio, aiohttp' >/dev/null 2>&1 \
       || pkgs+=(python3 python3-socketio python3-engineio python3-aiohttp)
   fi
+  if ((want_flask)); then
+    # Flask-SocketIO 5.3 with async_mode='gevent' and gevent-websocket
+    "$DEB_PY" -c 'import flask_socketio, gevent, geventwebsocket' >/dev/null 2>&1 \
+      || pkgs+=(python3 python3-flask-socketio python3-gevent python3-gevent-websocket)
+  fi
   if ((${#pkgs[@]})); then
     log "apt-get install ${pkgs[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get install -y --no-install-recommends "${pkgs[@]}" \
       || { apt-get update && apt-get install -y --no-install-recommends "${pkgs[@]}"; }
   fi
-  log "npm ci (captures/gen_modern)"
-  (cd gen_modern && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  if ((want_node)); then
+    log "npm ci (captures/gen_modern)"
+    (cd gen_modern && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
 }
 
 # ------------------------------------------------------------------ helpers
@@ -67,13 +74,16 @@ run_node() {
   grep -h "volatile\|recorder note" "$TMP/$name.client.log" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
 }
 
-# python-socketio server + python-socketio client (aiohttp): name port
+# python server + python-socketio client (aiohttp):
+# name port [server.py [client.py [client args...]]]   (default py_server.py, py_client.py)
 run_python() {
-  local name=$1 port=$2
+  local name=$1 port=$2 server=${3:-py_server.py} client=${4:-py_client.py}
+  shift $(($# < 4 ? $# : 4))
   port_free "$port" || die "port $port busy"
   start_capture "$port" "$TMP/$name.pcapng"
-  start_server "$name" "$DEB_PY" gen_modern/py_server.py "$port" "$TMP/$name.truth.jsonl"
-  finish_with_client "$name" "$DEB_PY" gen_modern/py_client.py "$port"
+  start_server "$name" "$DEB_PY" "gen_modern/$server" "$port" "$TMP/$name.truth.jsonl"
+  finish_with_client "$name" "$DEB_PY" "gen_modern/$client" "$port" "$@"
+  grep -h "timeout\|http errors" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
 }
 
 # node server + socket.io-client 2.x bundle in headless Chromium:
@@ -193,9 +203,10 @@ declare -A PORT=(
   [m4_sessions]=18440
   [m4_custom_path]=18450 [eio_plain_ws]=18451 [eio_plain_polling]=18452 [m4_stale_sid]=18453
   [m4_busy]=18480
+  [m5_python_polling]=18470 [m5_flask_gevent]=18471 [m5_python_stale_sid]=18472
 )
 ALL=(m2_default m2_polling m4_default m4_deflate m4_polling m5_python m4_jsonp m2_browser_polling
-  m4_sessions m4_busy)
+  m4_sessions m5_python_polling m5_flask_gevent m5_python_stale_sid m4_busy)
 # TLS: headless Chromium with the socket.io-client 4.x bundle, secrets embedded
 PORT+=([m4_h2_polling]=18460 [m4_h2_upgrade]=18461 [m4_tls]=18462)
 ALL+=(m4_h2_polling m4_h2_upgrade m4_tls)
@@ -216,6 +227,9 @@ generate() {
     m4_deflate)  run_node "$n" "$p" 4 websocket deflate ;;
     m4_polling)  run_node "$n" "$p" 4 polling ;;
     m5_python)   run_python "$n" "$p" ;;
+    m5_python_polling) run_python "$n" "$p" py_server.py py_client.py polling ;;
+    m5_flask_gevent) run_python "$n" "$p" py_flask_server.py py_client.py ;;
+    m5_python_stale_sid) run_python "$n" "$p" py_stale_server.py py_stale_client.py ;;
     m4_jsonp)    run_browser "$n" "$p" 4 polling jsonp ;;
     m2_browser_polling) run_browser "$n" "$p" 2 polling ;;
     m4_sessions) run_sessions "$n" "$p" ;;
@@ -234,14 +248,16 @@ generate() {
 # ------------------------------------------------------------------ main
 NAMES=("$@")
 ((${#NAMES[@]})) || NAMES=("${ALL[@]}")
-want_python=0 want_browser=0
+want_python=0 want_browser=0 want_flask=0 want_node=0   # python-only runs skip npm ci
 for n in "${NAMES[@]}"; do
   [[ -n "${PORT[$n]:-}" ]] || die "unknown capture $n (known: ${ALL[*]})"
-  [[ $n == m5_python ]] && want_python=1
+  [[ $n == m5_python* || $n == m5_flask_gevent ]] && want_python=1
+  [[ $n == m5_flask_gevent ]] && want_flask=1
+  [[ $n == m5_* ]] || want_node=1
   [[ $n == m4_jsonp || $n == m2_browser_polling || $n == m4_h2_* || $n == m4_tls ]] && want_browser=1
 done
 
-install_deps "$want_python" "$want_browser"
+install_deps "$want_python" "$want_browser" "$want_flask"
 for n in "${NAMES[@]}"; do
   log "capturing $n (port ${PORT[$n]})"
   # redo the capture if a client port is one that stock tshark maps to

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """python-socketio 5.x (Debian's python3-socketio) scenario client (aiohttp).
 
-usage: py_client.py <port>
+usage: py_client.py <port> [polling]
+
+With "polling" the client is created with transports=['polling'], so the
+whole session stays on HTTP long-polling (no upgrade to websocket).
 
 python-socketio 5.7 connects all its namespaces at start-up, with the same
 auth object in every CONNECT packet, and has no API to connect or disconnect a
@@ -16,6 +19,7 @@ import socketio
 import py_scenario_data as S
 
 port = int(sys.argv[1])
+POLLING_ONLY = sys.argv[2:] == ['polling']
 T = 6
 
 
@@ -71,7 +75,8 @@ async def main():
     #    query string goes into the Engine.IO handshake URL
     await sio.connect('http://127.0.0.1:%d?room=lobby' % port,
                       namespaces=['/', '/chat', '/admin', '/private'],
-                      auth={'token': S.ADMIN_TOKEN}, wait=False)
+                      auth={'token': S.ADMIN_TOKEN}, wait=False,
+                      transports=['polling'] if POLLING_ONLY else None)
     for n in ('connect /', 'connect /chat', 'connect /admin'):
         await asyncio.wait_for(fut(n), T)
     expect('private connect_error', await asyncio.wait_for(fut('private error'), T),
@@ -79,11 +84,12 @@ async def main():
     expect('chat welcome', await asyncio.wait_for(fut('chat welcome'), T), ['lobby', 1])
     log('connected, transport', sio.transport())
     # let the upgrade to websocket finish while idle
-    for _ in range(50):
+    for _ in range(0 if POLLING_ONLY else 50):
         if sio.transport() == 'websocket':
             break
         await asyncio.sleep(0.05)
     log('transport', sio.transport())
+    expect('transport', sio.transport(), 'polling' if POLLING_ONLY else 'websocket')
     expect('whoami', await sio.call('whoami', namespace='/admin', timeout=T),
            {'token': S.ADMIN_TOKEN, 'admin': True})
 

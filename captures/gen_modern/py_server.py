@@ -11,11 +11,13 @@ import json
 import sys
 import urllib.parse
 
-import py_truth  # noqa: F401  (hooks engineio before the server exists)
+import py_truth
 import socketio
 from aiohttp import web
 
 import py_scenario_data as S
+
+py_truth.install('aiohttp')     # hooks engineio before the server exists
 
 port = int(sys.argv[1])
 truth_path = sys.argv[2]

@@ -1,32 +1,51 @@
 """Ground-truth recorder for python-engineio 4.x / python-socketio 5.x
-AsyncServer on aiohttp (Debian bookworm: python3-engineio 4.3.4,
-python3-socketio 5.7.2).
+servers (Debian bookworm: python3-engineio 4.3.4, python3-socketio 5.7.2):
+the AsyncServer on aiohttp, and the WSGI Server on gevent with
+gevent-websocket (which Flask-SocketIO uses with async_mode='gevent').
+
+Import this module, then call install('aiohttp') or install('gevent') before
+the server is created.
 
 Engine.IO level, where packets meet the wire:
-  s2c polling    AsyncServer._ok(packets)   (handshake and GET response bodies)
+  s2c polling    Server._ok(packets)   (handshake and GET response bodies;
+                 AsyncServer inherits it)
   c2s polling    engineio.payload.Payload.decode(body)   (POST bodies)
-  s2c websocket  async_drivers.aiohttp.WebSocket.send(frame)
-  c2s websocket  async_drivers.aiohttp.WebSocket.wait() -> frame
+  s2c websocket  the driver's WebSocket.send(frame)
+  c2s websocket  the driver's WebSocket.wait() -> frame
+                 (async_drivers.aiohttp.WebSocket, async_drivers.gevent.WebSocketWSGI)
 Each packet is logged from its encoded form (what is on the wire), so the
 probe ping/pong, upgrade and noop packets of the upgrade are included.
+
+HTTP errors: every response to an Engine.IO request with a status >= 400 is
+logged as {"dir":"s2c","http_error":{"method":..,"status":..,"body":".."},
+"transport":..}
+where the server hands the response to its HTTP layer (aiohttp:
+RequestHandler.finish_response, which also sends the 500 that aiohttp makes
+from an exception in the handler; WSGI: the start_response/body of
+Server.handle_request). The Engine.IO packets of a POST so refused never
+reach a session: the server's request body is decoded with engineio's
+Payload and logged with "rejected": {"status": ..} (not as Socket.IO).
 
 Socket.IO level: every Engine.IO message of a connection is fed, per
 direction, into socketio.packet.Packet (with add_attachment for binary
 attachments) and logged after the Engine.IO line that completed it.
-Install before the server is created.
+
+With STAMP_SID = True every line also carries "sid": the Engine.IO session
+id (as in m4_sessions.truth.jsonl), for captures with several sessions.
 """
 import base64
 import contextvars
 import json
 import urllib.parse
 
-from engineio import asyncio_server as eio_server
+from engineio import asyncio_server as eio_async_server
 from engineio import payload as eio_payload
-from engineio.async_drivers import aiohttp as eio_aiohttp
+from engineio import server as eio_server
 from socketio import packet as sio_packet
 
 EIO_TYPES = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop']
 
+STAMP_SID = False
 records = []
 _sid = contextvars.ContextVar('truth_sid', default=None)
 _pending = {}     # (sid, dir) -> socketio Packet waiting for attachments
@@ -42,6 +61,12 @@ def _jsonable(v):
     return v
 
 
+def _record(rec, sid):
+    if STAMP_SID:
+        rec['sid'] = sid
+    records.append(rec)
+
+
 def _log_sio(sid, direction, pkt):
     out = {'type': pkt.packet_type, 'nsp': pkt.namespace or '/'}
     if pkt.id is not None:
@@ -50,7 +75,7 @@ def _log_sio(sid, direction, pkt):
         out['data'] = _jsonable(pkt.data)
     if pkt.packet_type in (sio_packet.BINARY_EVENT, sio_packet.BINARY_ACK):
         out['attachments'] = pkt.attachment_count
-    records.append({'dir': direction, 'sio': out})
+    _record({'dir': direction, 'sio': out}, sid)
 
 
 def _feed_sio(sid, direction, data):
@@ -74,45 +99,99 @@ def _feed_sio(sid, direction, data):
         records.append({'dir': direction, 'sio_error': repr(e)})
 
 
-def log_encoded(sid, direction, transport, enc):
-    """enc: one encoded Engine.IO packet (str, or bytes for a binary frame)."""
+def _split_encoded(enc):
+    """one encoded Engine.IO packet (str, or bytes for a binary frame)
+    -> (type name, data or None)"""
     if isinstance(enc, (bytes, bytearray)):
-        ptype, data = 'message', bytes(enc)
-    elif enc.startswith('b'):
-        ptype, data = 'message', base64.b64decode(enc[1:])
-    else:
-        ptype, data = EIO_TYPES[int(enc[0])], (enc[1:] or None)
+        return 'message', bytes(enc)
+    if enc.startswith('b'):
+        return 'message', base64.b64decode(enc[1:])
+    return EIO_TYPES[int(enc[0])], (enc[1:] or None)
+
+
+def _eio_obj(ptype, data):
     eio = {'type': ptype}
     if data is not None:
         eio['data'] = data if isinstance(data, str) else _jsonable(data)
-    records.append({'dir': direction, 'eio': eio, 'transport': transport})
+    return eio
+
+
+def log_encoded(sid, direction, transport, enc):
+    """enc: one encoded Engine.IO packet (str, or bytes for a binary frame)."""
+    ptype, data = _split_encoded(enc)
     if ptype == 'open' and sid is None:
         sid = json.loads(data)['sid']
         _sid.set(sid)
+    _record({'dir': direction, 'eio': _eio_obj(ptype, data), 'transport': transport}, sid)
     if ptype == 'message' and data is not None:
         _feed_sio(sid, direction, data)
 
 
-# ---- request context: which session a request belongs to ---------------
-_orig_handle_request = eio_server.AsyncServer.handle_request
-
-
-async def _handle_request(self, *args, **kwargs):
-    request = args[0] if args else None
-    sid = None
+def _query(qs):
     try:
-        q = urllib.parse.parse_qs(request.query_string)
-        sid = q.get('sid', [None])[0]
+        return urllib.parse.parse_qs(qs or '')
     except Exception:
-        pass
+        return {}
+
+
+def log_http_error(sid, transport, status, body, method, request_body):
+    """A response with status >= 400 to an Engine.IO request, and the
+    packets of a POST that it refused (request_body: str or None)."""
+    if isinstance(body, (bytes, bytearray)):
+        body = bytes(body).decode('utf-8', 'replace')
+    if method == 'POST' and request_body:
+        for enc in request_body.split('\x1e'):
+            ptype, data = _split_encoded(enc)
+            _record({'dir': 'c2s', 'eio': _eio_obj(ptype, data), 'transport': transport,
+                     'rejected': {'status': status}}, sid)
+    _record({'dir': 's2c', 'http_error': {'method': method, 'status': status, 'body': body},
+             'transport': transport}, sid)
+
+
+# ---- request context: which session a request belongs to ---------------
+_orig_async_handle_request = eio_async_server.AsyncServer.handle_request
+
+
+async def _async_handle_request(self, *args, **kwargs):
+    request = args[0] if args else None
+    _sid.set(_query(getattr(request, 'query_string', '')).get('sid', [None])[0])
+    return await _orig_async_handle_request(self, *args, **kwargs)
+
+
+eio_async_server.AsyncServer.handle_request = _async_handle_request
+
+_orig_handle_request = eio_server.Server.handle_request
+
+
+def _handle_request(self, environ, start_response):
+    q = _query(environ.get('QUERY_STRING'))
+    sid = q.get('sid', [None])[0]
     _sid.set(sid)
-    return await _orig_handle_request(self, *args, **kwargs)
+    status = []
+
+    def _start_response(st, headers, *a):
+        status.append(int(st.split()[0]))
+        return start_response(st, headers, *a)
+    body = _orig_handle_request(self, environ, _start_response)
+    if status and status[0] >= 400:
+        body = b''.join(body)
+        method = environ.get('REQUEST_METHOD')
+        req = None
+        if method == 'POST':
+            try:
+                n = int(environ.get('CONTENT_LENGTH') or 0)
+                req = environ['wsgi.input'].read(n).decode('utf-8')
+            except Exception as e:
+                records.append({'dir': 'c2s', 'sio_error': 'refused POST body: %r' % (e,)})
+        log_http_error(sid, q.get('transport', ['polling'])[0], status[0], body, method, req)
+        body = [body]
+    return body
 
 
-eio_server.AsyncServer.handle_request = _handle_request
+eio_server.Server.handle_request = _handle_request
 
 # ---- s2c polling -----------------------------------------------------------
-_orig_ok = eio_server.AsyncServer._ok
+_orig_ok = eio_server.Server._ok
 
 
 def _ok(self, packets=None, headers=None, jsonp_index=None):
@@ -122,7 +201,7 @@ def _ok(self, packets=None, headers=None, jsonp_index=None):
     return _orig_ok(self, packets, headers, jsonp_index)
 
 
-eio_server.AsyncServer._ok = _ok
+eio_server.Server._ok = _ok       # AsyncServer inherits it
 
 # ---- c2s polling -----------------------------------------------------------
 _orig_payload_decode = eio_payload.Payload.decode
@@ -140,33 +219,79 @@ def _payload_decode(self, encoded_payload):
 
 eio_payload.Payload.decode = _payload_decode
 
-# ---- websocket -------------------------------------------------------------
-WS = eio_aiohttp.WebSocket
-_orig_ws_send = WS.send
-_orig_ws_wait = WS.wait
+
+# ---- websocket and the HTTP layer, per driver -------------------------------
+def _hook_websocket(WS, sid_of):
+    orig_send, orig_wait = WS.send, WS.wait
+    is_async = hasattr(orig_send, '__code__') and orig_send.__code__.co_flags & 0x80
+
+    def log_send(self, message):
+        sock = getattr(self, '_sock', None)
+        if sock is not None and not getattr(sock, 'closed', False):
+            log_encoded(sid_of(self), 's2c', 'websocket', message)
+
+    def log_wait(self, data):
+        if isinstance(data, (str, bytes, bytearray)) and data != '':
+            log_encoded(sid_of(self), 'c2s', 'websocket', data)
+
+    if is_async:
+        async def send(self, message):
+            log_send(self, message)
+            return await orig_send(self, message)
+
+        async def wait(self):
+            data = await orig_wait(self)
+            log_wait(self, data)
+            return data
+    else:
+        def send(self, message):
+            log_send(self, message)
+            return orig_send(self, message)
+
+        def wait(self):
+            data = orig_wait(self)
+            log_wait(self, data)
+            return data
+    WS.send, WS.wait = send, wait
 
 
-def _ws_sid(ws):
-    sock = getattr(ws.handler, '__self__', None)
-    return getattr(sock, 'sid', None)
+def _install_aiohttp():
+    from aiohttp import web_protocol
+    from engineio.async_drivers import aiohttp as eio_aiohttp
+    WS = eio_aiohttp.WebSocket
+    # the socket object's bound _websocket_handler is the WebSocket's handler
+    _hook_websocket(WS, lambda ws: getattr(getattr(ws.handler, '__self__', None), 'sid', None))
+    eio_aiohttp._async['websocket'] = WS
+
+    RH = web_protocol.RequestHandler
+    orig_finish = RH.finish_response
+
+    async def finish_response(self, request, resp, start_time):
+        status = getattr(resp, 'status', 0)
+        if status >= 400 and request.path.startswith('/socket.io'):
+            q = _query(request.query_string)
+            req = None
+            if request.method == 'POST':
+                try:
+                    req = (await request.read()).decode('utf-8')
+                except Exception as e:
+                    records.append({'dir': 'c2s', 'sio_error': 'refused POST body: %r' % (e,)})
+            log_http_error(q.get('sid', [None])[0], q.get('transport', ['polling'])[0],
+                           status, resp.body or b'', request.method, req)
+        return await orig_finish(self, request, resp, start_time)
+    RH.finish_response = finish_response
 
 
-async def _ws_send(self, message):
-    if self._sock is not None and not self._sock.closed:
-        log_encoded(_ws_sid(self), 's2c', 'websocket', message)
-    return await _orig_ws_send(self, message)
+def _install_gevent():
+    from engineio.async_drivers import gevent as eio_gevent
+    WS = eio_gevent.WebSocketWSGI
+    # the socket object's bound _websocket_handler is the WebSocketWSGI's app
+    _hook_websocket(WS, lambda ws: getattr(getattr(ws.app, '__self__', None), 'sid', None))
+    eio_gevent._async['websocket'] = WS
 
 
-async def _ws_wait(self):
-    data = await _orig_ws_wait(self)
-    if isinstance(data, (str, bytes)) and data != '':
-        log_encoded(_ws_sid(self), 'c2s', 'websocket', data)
-    return data
-
-
-WS.send = _ws_send
-WS.wait = _ws_wait
-eio_aiohttp._async['websocket'] = WS
+def install(driver):
+    {'aiohttp': _install_aiohttp, 'gevent': _install_gevent}[driver]()
 
 
 def write(path):
