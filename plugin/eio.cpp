@@ -130,8 +130,9 @@ void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const 
 }
 
 // A binary Engine.IO message: the next attachment of the pending binary event, if any.
+// Where the session's messages are the application's own (plain Engine.IO), it is one of those.
 void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const SioCarrier& c, guint32 key,
-                     sio::Span data, wmem_strbuf_t* info) {
+                     sio::Span data, wmem_strbuf_t* info, const char* session) {
   if (!PINFO_FD_VISITED(pinfo)) {
     Channel* ch = channel_for(pinfo, c);
     if (ch && ch->pending) {
@@ -148,7 +149,11 @@ void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const Si
   if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
   if (!link) {
     wmem_strbuf_append(info, "binary message");
-    proto_tree_add_expert(et, pinfo, &ei_orphan_attachment, tvb, data.off, data.len);
+    // Socket.IO sends binary data only as attachments: a session that starts with one is plain
+    sio_session_decide_content(pinfo, session, SioContent::plain);
+    if (sio_session_content(session) != SioContent::plain) {
+      proto_tree_add_expert(et, pinfo, &ei_orphan_attachment, tvb, data.off, data.len);
+    }
     return;
   }
   proto_item* ti = proto_tree_add_uint(et, hf_attachment_num, tvb, data.off, 0, link->num);
@@ -227,6 +232,9 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
     }
     proto_item_append_text(ei, ", %s", p.type_name);
   }
+  if (!p.fault && !p.binary && p.type_code == sio::eio::open && !p.data.present()) {
+    p.fault = sio::make_fault(sio::Error::bad_open, where.end());  // an open packet carries the handshake JSON
+  }
   if (!p.fault && p.type_code == sio::eio::open && p.data.present()) {
     // the open packet names the session for this packet and the ones after it
     sio::Fault of = sio::eio::parse_open(json, text, p.data, open_info);
@@ -268,7 +276,7 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
     }
     proto_tree_add_item(et, hf_binary, btvb, bdata.off, bdata.len, ENC_NA);
     if (p.type_code == sio::eio::message) {
-      note_attachment(btvb, pinfo, et, c, key, bdata, info);
+      note_attachment(btvb, pinfo, et, c, key, bdata, info, session);
     } else {
       if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
       wmem_strbuf_append_printf(info, "%s (binary)", p.type_name);
@@ -292,15 +300,32 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
     return;
   }
 
-  // A message: the Socket.IO packet it carries.
-  if (!p.data.present()) {
+  // A message: the Socket.IO packet it carries, or in a plain Engine.IO session the
+  // application's own text. The session's first message decides which (first pass).
+  const sio::Span data = p.data.present() ? p.data : sio::make_span(where.end(), 0);
+  SioContent content = sio_session_content(session);
+  if (content != SioContent::plain) {
+    sio_decoder.set_arg_items(sio_want_args(tree));  // per-argument spans only when shown or asked for
+    sio_decoder.packet(text, data, sio::modern::protocol_for_eio(version), sio_packet);
+    if (content == SioContent::unknown) {
+      sio_session_decide_content(pinfo, session, sio_packet.fault ? SioContent::plain : SioContent::socketio);
+      // without a session there is nothing to decide for: a message is Socket.IO when it decodes as such
+      content = session ? sio_session_content(session) : SioContent::socketio;
+    }
+  }
+  if (content == SioContent::plain) {
+    std::string_view d = data.in(text);
+    if (p.data.present()) {  // a bare "4" is a message with no data (engine.io hands over undefined)
+      proto_tree_add_string(et, hf_data, tvb, data.off, data.len, wmem_strndup(pinfo->pool, d.data(), d.size()));
+    }
     if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
-    wmem_strbuf_append(info, "message");
+    size_t shown = MIN(d.size(), 32);
+    while (shown < d.size() && shown > 0 && (static_cast<unsigned char>(d[shown]) & 0xC0) == 0x80) --shown;
+    wmem_strbuf_append_printf(info, "message \"%.*s%s\"", static_cast<int>(shown), d.data(),
+                              shown < d.size() ? "…" : "");
     return;
   }
-  sio_decoder.set_arg_items(sio_want_args(tree));  // per-argument spans only when shown or asked for
-  sio_decoder.packet(text, p.data, sio::modern::protocol_for_eio(version), sio_packet);
-  proto_item* si = sio_add_packet(et, tvb, pinfo, sio_packet, text, p.data, info, c, session);
+  proto_item* si = sio_add_packet(et, tvb, pinfo, sio_packet, text, data, info, c, session);
   if (!sio_packet.fault && sio_packet.attachments.present()) {
     note_binary_event(tvb, pinfo, proto_item_get_subtree(si), c, key, sio_packet);
   }
@@ -344,8 +369,11 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
           binary = true;
           sio_frame_keep(pinfo, verdict_key, &marker);
         } else {
+          // Not a text packet: a binary message, unless the session carries Socket.IO, which
+          // sends binary data only as announced attachments: then a malformed text packet.
           sio::eio::decode_text(text, all, 4, eio_packet);
-          binary = eio_packet.fault && eio_packet.fault.code != sio::Error::empty;
+          binary = eio_packet.fault && eio_packet.fault.code != sio::Error::empty &&
+                   sio_session_content(c.session) != SioContent::socketio;
         }
       }
     }

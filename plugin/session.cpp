@@ -57,6 +57,7 @@ struct Session {
   nstime_t last_heartbeat;
   bool overdue_flagged;       // the current silence was already flagged
   guint32 last_polling_frame; // the latest frame the session sent over a polling transport
+  SioContent content;         // what its Engine.IO messages carry, decided by the first one
   wmem_map_t* requests;       // "dir|namespace|id" -> AckRecord
 };
 
@@ -262,6 +263,16 @@ void tap_add(packet_info* pinfo, const SioTapInfo& info) {
 }
 
 }  // namespace
+
+SioContent sio_session_content(const char* sid) {
+  Session* s = session_get(sid);
+  return s ? s->content : SioContent::unknown;
+}
+
+void sio_session_decide_content(packet_info* pinfo, const char* sid, SioContent content) {
+  Session* s = session_get(sid);
+  if (s && !PINFO_FD_VISITED(pinfo) && s->content == SioContent::unknown) s->content = content;
+}
 
 const char* sio_track_session_start(packet_info* pinfo, const char* sid, double heartbeat_limit) {
   Session* s = session_get(sid);

@@ -56,6 +56,14 @@ struct SioTapInfo {
 };
 
 void sio_register_session(void);
+
+// What an Engine.IO session's messages carry: Socket.IO packets, or the application's own
+// text and binary messages (plain Engine.IO). The session's first message decides, on the
+// first pass (a clean Socket.IO packet: Socket.IO; anything else: plain); it holds from
+// then on, so every pass shows the same. Unknown without a session id.
+enum class SioContent : guint8 { unknown, socketio, plain };
+SioContent sio_session_content(const char* sid);
+void sio_session_decide_content(packet_info* pinfo, const char* sid, SioContent content);
 void sio_register_stats(void);
 // A handshake or open packet starts session `sid` (first pass); returns the file-scope sid.
 const char* sio_track_session_start(packet_info* pinfo, const char* sid, double heartbeat_limit);

@@ -10,6 +10,7 @@ import base64
 import collections
 import json
 import os
+import re
 import unittest
 
 from siotshark import Tshark, field, fields_of
@@ -18,10 +19,18 @@ SERVER_PORTS = range(18420, 18500)
 EIO_TYPES = ["open", "close", "ping", "pong", "message", "upgrade", "noop"]
 SIO_TYPES = {4: ["connect", "disconnect", "event", "ack", "error", "binary_event", "binary_ack"],
              5: ["connect", "disconnect", "event", "ack", "connect_error", "binary_event", "binary_ack"]}
-CAPTURES = {  # name: (Engine.IO version, Socket.IO protocol)
+CAPTURES = {  # name: (Engine.IO version, Socket.IO protocol; None: plain Engine.IO, no Socket.IO)
     "m2_default": (3, 4), "m2_polling": (3, 4), "m4_default": (4, 5), "m4_deflate": (4, 5),
     "m4_polling": (4, 5), "m5_python": (4, 5), "m4_jsonp": (3, 4), "m2_browser_polling": (3, 4), "m4_sessions": (4, 5),
+    "m4_custom_path": (4, 5), "m4_stale_sid": (4, 5), "m5_python_polling": (4, 5), "m5_flask_gevent": (4, 5),
+    "m5_python_stale_sid": (4, 5), "m4_busy": (4, 5), "m4_tls": (4, 5),
+    "eio_plain_ws": (4, None), "eio_plain_polling": (4, None),
 }
+
+
+# Captures whose server logs every HTTP error reply (none is also a count to match).
+ERROR_REPLY_TRUTH = {"m4_custom_path", "m4_stale_sid", "m5_python_stale_sid", "eio_plain_ws", "eio_plain_polling",
+                     "m5_python_polling", "m5_flask_gevent"}
 
 
 def canon(d):
@@ -52,6 +61,18 @@ def resolve_placeholders(value, attachments):
     if isinstance(value, list):
         return [resolve_placeholders(v, attachments) for v in value]
     return value
+
+
+def sio_from_text(text):
+    """A Socket.IO packet as socket.io-parser would decode it, from the text of an Engine.IO message that
+    the server refused unread (a stale session's POST): type, [namespace ","], [id], [JSON]."""
+    m = re.match(r"(\d)(/[^,]*,)?(\d+)?(.*)$", text, re.S)
+    pkt = {"type": int(m.group(1)), "nsp": m.group(2)[:-1] if m.group(2) else "/"}
+    if m.group(3):
+        pkt["id"] = int(m.group(3))
+    if m.group(4):
+        pkt["data"] = json.loads(m.group(4))
+    return pkt
 
 
 def expected_sio(direction, pkt, protocol):
@@ -109,7 +130,7 @@ class ModernTruth(unittest.TestCase):
         """Decoded Engine.IO and Socket.IO packets, as canonical strings."""
         ts = Tshark.get()
         eio_version, protocol = CAPTURES[name]
-        eio, sio, malformed = [], [], []
+        eio, sio, malformed, errors = [], [], [], []
         pending = {"c2s": collections.deque(), "s2c": collections.deque()}  # binary events awaiting data
         events = []  # (direction, sio item, attachments list, frame)
         for info, items in ts.pdml_items(name + ".pcapng", extra):
@@ -121,6 +142,12 @@ class ModernTruth(unittest.TestCase):
                 if field(fields, "sio.jsonp.callback") is not None:
                     self.assertEqual(proto, "eio", frame)  # the JSONP wrapper is Engine.IO's
                     continue
+                if field(fields, "sio.error_reply") is not None:
+                    # a server's refusal (non-2xx answer): its status and body, as the server wrote them
+                    body = bytes.fromhex([f[2] for f in fields if f[0] == "sio.error_reply"][0] or "").decode()
+                    errors.append(canon({"dir": direction, "status": int(field(fields, "sio.http_status")),
+                                         "body": body}))
+                    continue
                 if proto == "eio":
                     if field(fields, "eio.post_reply") is not None:
                         continue
@@ -131,6 +158,10 @@ class ModernTruth(unittest.TestCase):
                     if binary is not None:
                         data = bytes.fromhex([f[2] for f in fields if f[0] == "eio.binary"][0] or "")
                         entry["data"] = "<bin:%s>" % base64.b64encode(data).decode()
+                        if protocol is None:  # plain Engine.IO: the application's own binary message
+                            self.assertIsNone(field(fields, "sio.attachment.event"), frame)
+                            eio.append(canon(entry))
+                            continue
                         queue = pending[direction]
                         self.assertTrue(queue, f"attachment without event in frame {frame}")
                         ev_frame, attachments, total = queue[0]
@@ -139,7 +170,9 @@ class ModernTruth(unittest.TestCase):
                         attachments.append(data)
                         if len(attachments) == total:
                             queue.popleft()
-                    elif etype != "message" and field(fields, "eio.data") is not None:
+                    elif field(fields, "eio.data") is not None:
+                        # other packets' text; a message's own text only in plain Engine.IO sessions
+                        self.assertTrue(etype != "message" or protocol is None, frame)
                         entry["data"] = field(fields, "eio.data")
                     eio.append(canon(entry))
                 else:
@@ -155,12 +188,12 @@ class ModernTruth(unittest.TestCase):
         for direction, fields, attachments, frame in events:
             sio.append(canon(decoded_sio(direction, fields, attachments)))
         self.assertEqual(malformed, [])
-        return eio, sio
+        return eio, sio, errors
 
     def expected(self, name):
         ts = Tshark.get()
         _, protocol = CAPTURES[name]
-        eio, sio = [], []
+        eio, sio, errors = [], [], []
         for line in ts.truth(name + ".truth.jsonl"):
             if "eio" in line:
                 e = line["eio"]
@@ -168,24 +201,37 @@ class ModernTruth(unittest.TestCase):
                 data = e.get("data")
                 if isinstance(data, dict):
                     entry["data"] = truth_bin(data)
-                elif data is not None and e["type"] != "message":
+                elif data is not None and (e["type"] != "message" or protocol is None):
                     entry["data"] = data
                 eio.append(canon(entry))
+                if "rejected" in line and e["type"] == "message" and protocol is not None:
+                    # refused unread by the server, but on the wire all the same
+                    sio.append(canon(expected_sio(line["dir"], sio_from_text(data), protocol)))
             elif "sio" in line:
                 sio.append(canon(expected_sio(line["dir"], line["sio"], protocol)))
-        return eio, sio
+            elif "http_error" in line:
+                h = line["http_error"]
+                errors.append(canon({"dir": line["dir"], "status": h["status"], "body": h["body"]}))
+        return eio, sio, errors
 
-    def check(self, name):
+    def check(self, name, options=()):
         if not os.path.exists(Tshark.get().capture(name + ".pcapng")):
             self.skipTest(f"{name}.pcapng is not in captures/")
-        want_eio, want_sio = self.expected(name)
-        for extra in ((), ("-2",)):
-            got_eio, got_sio = self.decode(name, extra)
-            for got, want, what in ((got_eio, want_eio, "Engine.IO"), (got_sio, want_sio, "Socket.IO")):
+        want_eio, want_sio, want_errors = self.expected(name)
+        for extra in (options, ("-2", *options)):
+            got_eio, got_sio, got_errors = self.decode(name, extra)
+            checks = [(got_eio, want_eio, "Engine.IO"), (got_sio, want_sio, "Socket.IO")]
+            if want_errors or name in ERROR_REPLY_TRUTH:
+                # the recorders that log the server's error replies (older truth files do not have them)
+                checks.append((got_errors, want_errors, "error replies"))
+            for got, want, what in checks:
                 missing = collections.Counter(want) - collections.Counter(got)
                 extra_items = collections.Counter(got) - collections.Counter(want)
                 self.assertEqual((dict(missing), dict(extra_items)), ({}, {}), f"{name} {what} {extra}")
-            self.assertTrue(got_sio)
+            if CAPTURES[name][1] is None:
+                self.assertEqual(got_sio, [])  # plain Engine.IO: no Socket.IO item at all
+            else:
+                self.assertTrue(got_sio)
 
     def test_m2_default(self):
         self.check("m2_default")
@@ -213,6 +259,41 @@ class ModernTruth(unittest.TestCase):
 
     def test_m4_sessions(self):
         self.check("m4_sessions")
+
+    def test_m4_custom_path(self):
+        """socket.io 4 with path '/realtime/': found with default settings (EIO= and transport= in the query)."""
+        self.check("m4_custom_path")
+
+    def test_m4_stale_sid(self):
+        """400 {"code":1,"message":"Session ID unknown"} answers to a stale sid: error replies, not faults."""
+        self.check("m4_stale_sid")
+
+    def test_m5_python_polling(self):
+        """python-engineio answers every polling POST with OK."""
+        self.check("m5_python_polling")
+
+    def test_m5_flask_gevent(self):
+        self.check("m5_flask_gevent")
+
+    def test_m5_python_stale_sid(self):
+        self.check("m5_python_stale_sid")
+
+    def test_m4_busy(self):
+        """Hundreds of WebSocket messages per TCP segment (up to 537): every one decoded, binary attachments
+        included, with the layer limit raised as stock tshark needs it too (494 messages a frame by default)."""
+        self.check("m4_busy", ("-o", "gui.max_tree_depth:5000"))
+
+    def test_m4_tls(self):
+        """TLS with the key log embedded in the capture: decrypted with no setting, then polling and wss."""
+        self.check("m4_tls")
+
+    def test_eio_plain_ws(self):
+        """engine.io without Socket.IO: every message's text (digits, JSON-looking, empty) and binary
+        message as the application sent it, no sio item and no malformed expert."""
+        self.check("eio_plain_ws")
+
+    def test_eio_plain_polling(self):
+        self.check("eio_plain_polling")
 
 
 if __name__ == "__main__":

@@ -101,24 +101,33 @@ class V0Truth(unittest.TestCase):
     def check_pass(self, name, extra, all_types):
         ts = Tshark.get()
         truth = ts.truth(name + ".truth.jsonl")
-        expected, handshakes = [], []
+        expected, handshakes, want_errors = [], [], []
         for line in truth:
-            if "handshake" in line:
+            if "http_error" in line:
+                h = line["http_error"]
+                want_errors.append(canon({"dir": line["dir"], "status": h["status"], "body": h["body"]}))
+            elif "handshake" in line:
                 handshakes.append(line["handshake"])
             elif "pkt" in line:
                 expected.append(canon(expected_packet(line["dir"], line["pkt"])))
-        decoded, decoded_hs, malformed = [], [], []
+        decoded, decoded_hs, malformed, errors = [], [], [], []
         for info, items in ts.pdml(name + ".pcapng", extra):
             for item in items:
                 if field(item, "sio.malformed") is not None:
                     malformed.append((info, item))
-                if field(item, "sio.sid") is not None:
+                if field(item, "sio.error_reply") is not None:
+                    # a refused handshake: the server's status and text, not a malformed handshake
+                    body = bytes.fromhex([f[2] for f in item if f[0] == "sio.error_reply"][0] or "").decode()
+                    errors.append(canon({"dir": direction_of(info), "status": int(field(item, "sio.http_status")),
+                                         "body": body}))
+                elif field(item, "sio.sid") is not None:
                     decoded_hs.append(":".join([field(item, "sio.sid"), field(item, "sio.heartbeat_timeout"),
                                                 field(item, "sio.close_timeout"), field(item, "sio.transports")]))
                 elif field(item, "sio.type") is not None:
                     self.assertEqual(field(item, "sio.version"), "1")
                     decoded.append(canon(decoded_packet(direction_of(info), item)))
         self.assertEqual(malformed, [])
+        self.assertEqual(sorted(errors), sorted(want_errors))
         self.assertEqual(sorted(decoded_hs), sorted(handshakes))
         missing = collections.Counter(expected) - collections.Counter(decoded)
         extra = collections.Counter(decoded) - collections.Counter(expected)
@@ -138,6 +147,10 @@ class V0Truth(unittest.TestCase):
 
     def test_jsonp_polling(self):
         self.check_capture("v0_jsonp_polling")
+
+    def test_refused(self):
+        """socket.io 0.9 refusing handshakes (403 handshake unauthorized, 500 handshake error): error replies."""
+        self.check_capture("v0_refused", all_types=False)
 
     def test_sessions(self):
         self.check_capture("v0_sessions", all_types=False)
