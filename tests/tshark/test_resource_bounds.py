@@ -147,11 +147,20 @@ class ResourceBounds(unittest.TestCase):
                          {"ev%d" % i: 1 for i in range(n)})
 
     def test_masked_message_cut_by_websocket_unmasking_is_named_truncated(self):
-        # Wireshark unmasks at most 256 KiB of a client frame: the JSON then ends early, and says so.
+        # Wireshark 4.0 and 4.4 unmask at most 256 KiB of a client frame and hand that on: the JSON then ends
+        # early, and says so. 4.6's WebSocket dissector stops at that limit itself ("Packet size limited during
+        # capture: WebSocket truncated"), with or without the plugin, and hands nothing on.
         path = self.pcap("masked.pcap", build_masked)
         out = self.assert_no_dissector_bug(["-r", path, "-Y", "sio", "-T", "fields", "-e", "_ws.expert.message"])
-        self.assertIn("Malformed Socket.IO packet: JSON text ends before its arrays and objects close (at byte "
-                      "262144)", out)
+        if out.strip():
+            self.assertIn("Malformed Socket.IO packet: JSON text ends before its arrays and objects close (at byte "
+                          "262144)", out)
+        else:
+            self.assertGreaterEqual(self.ts.version, (4, 6))
+            for extra in ([], DISABLED):
+                short = self.ts.run(["-r", path, "-Y", "websocket && _ws.short", *extra, "-T", "fields",
+                                     "-e", "frame.number"])
+                self.assertEqual(short.split(), ["17"], extra)
 
     def test_many_messages_in_one_segment(self):
         # Each message takes two protocol layers (websocket, sio) of the gui.max_tree_depth (500) a frame may
