@@ -163,6 +163,17 @@ void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const Si
   wmem_strbuf_append_printf(info, "attachment %u of frame %u", link->num, link->event->frame);
 }
 
+// Whether a WebSocket message reads as text, as the text packets it is told apart from do: a type
+// digit first, or valid UTF-8 without control characters other than tab, newline and return.
+bool reads_as_text(std::string_view text) {
+  if (text.empty() || (text[0] >= '0' && text[0] <= '9')) return true;
+  for (char ch : text) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') return false;
+  }
+  return sio::valid_utf8(text);
+}
+
 // Whether a channel expects binary attachments now (first pass), or whether
 // this message was an attachment (later passes).
 bool expecting_attachment(packet_info* pinfo, const SioCarrier& c) {
@@ -369,11 +380,12 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
           binary = true;
           sio_frame_keep(pinfo, verdict_key, &marker);
         } else {
-          // Not a text packet: a binary message, unless the session carries Socket.IO, which
-          // sends binary data only as announced attachments: then a malformed text packet.
+          // Not a text packet: a binary message, unless the session carries Socket.IO, which sends
+          // binary data only as announced attachments, and the message reads as text: then it is a
+          // malformed text packet. (A lost event leaves its attachment an orphan binary message.)
           sio::eio::decode_text(text, all, 4, eio_packet);
           binary = eio_packet.fault && eio_packet.fault.code != sio::Error::empty &&
-                   sio_session_content(c.session) != SioContent::socketio;
+                   (sio_session_content(c.session) != SioContent::socketio || !reads_as_text(text));
         }
       }
     }

@@ -17,6 +17,7 @@ namespace {
 int proto_http = -1;
 dissector_handle_t body_handle;   // "sio" dissector for bodies, carries a BodyCtx
 dissector_handle_t media_hook;    // registered in media_type, protocol in name only
+protocol_t* sio_protocol;
 
 // Media types whose bodies may be Socket.IO polling payloads, and the handle
 // each had before; bodies that are not Socket.IO go back to it.
@@ -372,7 +373,8 @@ struct WsLast {
 void init_transport() { ws_last = WsLast{}; }
 
 sio_heur_result dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
-  if (!sio_pref_detect_ws) return false;
+  // registered without a protocol (see sio_handoff_transport): "sio" being disabled is checked here
+  if (!sio_pref_detect_ws || !proto_is_protocol_enabled(sio_protocol)) return false;
   guint len = tvb_captured_length(tvb);
   if (!len) return false;
 
@@ -463,5 +465,9 @@ void sio_handoff_transport(void) {
     o.handle = media ? dissector_get_string_handle(media, o.type) : nullptr;
     dissector_add_string("media_type", o.type, media_hook);
   }
-  heur_dissector_add("ws", dissect_ws_heur, "Socket.IO over WebSocket", "sio_ws", proto_sio, HEURISTIC_ENABLE);
+  // Without a protocol of its own, so that a WebSocket message costs the frame one protocol layer
+  // (websocket) rather than two: tshark stops a frame at gui.max_tree_depth layers, and busy
+  // connections put hundreds of messages into one segment. The sio items are shown all the same.
+  sio_protocol = find_protocol_by_id(proto_sio);
+  heur_dissector_add("ws", dissect_ws_heur, "Socket.IO over WebSocket", "sio_ws", -1, HEURISTIC_ENABLE);
 }
