@@ -22,6 +22,8 @@ inline void packet(std::string_view in, const sio::Packet& p) {
   if (p.fault.offset > in.size()) std::abort();
   // a decoded field is never left beside an unknown type
   if (!p.type_name && (p.id.present() || p.name.present())) std::abort();
+  // a reserved name is flagged at the name, on a packet decoded in full
+  if (p.fault.code == sio::Error::reserved_name && (!p.name.present() || p.fault.offset != p.name.off)) std::abort();
 }
 
 }  // namespace fuzzcheck

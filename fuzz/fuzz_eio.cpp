@@ -1,6 +1,7 @@
 // Engine.IO 3/4 packets and payload framings, and the Socket.IO 4/5 packets they carry.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 #include <vector>
 
@@ -51,9 +52,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 1:
       packet(in, all, version, true);
       break;
-    case 2:
-      sio::eio::split_payload_v3(in, frames);
+    case 2: {
+      size_t skipped = 0;
+      sio::eio::split_payload_v3(in, frames, &skipped);
+      // "0:" is skipped, never a frame; each skipped packet took two bytes
+      for (const auto& f : frames) {
+        if (f.fault.code == sio::Error::zero_length) std::abort();
+      }
+      if (skipped > in.size() / 2) std::abort();
       break;
+    }
     case 3:
       sio::eio::split_payload_v3_binary(in, frames);
       break;

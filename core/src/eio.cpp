@@ -93,7 +93,8 @@ void decode_binary(std::string_view in, Span where, uint8_t version, Packet& p) 
   p.data = where;
 }
 
-Fault split_payload_v3(std::string_view body, std::vector<Frame>& frames) {
+Fault split_payload_v3(std::string_view body, std::vector<Frame>& frames, size_t* skipped) {
+  if (skipped) *skipped = 0;
   if (body.empty()) return make_fault(Error::empty, 0);
   if (body.size() >= UINT32_MAX) return make_fault(Error::too_large, 0);
   size_t pos = 0;
@@ -116,8 +117,13 @@ Fault split_payload_v3(std::string_view body, std::vector<Frame>& frames) {
       return f.fault;
     }
     pos = cut_utf16_packet(body, pos + 1, f);
+    if (f.fault.code == Error::zero_length) {
+      // engine.io-parser 2.x decodes "0:" as nothing at all and goes on
+      if (skipped) ++*skipped;
+      continue;
+    }
     frames.push_back(f);
-    if (f.fault && f.fault.code != Error::zero_length) return f.fault;
+    if (f.fault) return f.fault;
   }
   return {};
 }

@@ -6,6 +6,121 @@
 
 namespace sio {
 
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Value of the 4 hex digits at t[i, i+4), or 0x10000 when they are not 4 hex digits.
+unsigned hex4(const char* t, size_t i, size_t n) {
+  if (i + 4 > n) return 0x10000;
+  unsigned v = 0;
+  for (size_t k = i; k < i + 4; ++k) {
+    char c = t[k];
+    unsigned d = is_digit(c) ? static_cast<unsigned>(c - '0')
+                 : (c >= 'a' && c <= 'f') ? static_cast<unsigned>(c - 'a' + 10)
+                 : (c >= 'A' && c <= 'F') ? static_cast<unsigned>(c - 'A' + 10)
+                                          : 16u;
+    if (d > 15) return 0x10000;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+// Whether t[0, n) is a JSON number (RFC 8259 grammar); `big` tells whether its
+// value may lie beyond what simdjson takes (a 64-bit integer, a finite double).
+bool json_number(const char* t, size_t n, bool& big) {
+  size_t i = 0;
+  if (i < n && t[i] == '-') ++i;
+  if (i >= n) return false;
+  size_t int_start = i;
+  if (t[i] == '0') {
+    ++i;
+  } else if (t[i] >= '1' && t[i] <= '9') {
+    while (i < n && is_digit(t[i])) ++i;
+  } else {
+    return false;
+  }
+  size_t int_digits = i - int_start;
+  bool frac_or_exp = false;
+  if (i < n && t[i] == '.') {
+    size_t d = ++i;
+    while (i < n && is_digit(t[i])) ++i;
+    if (i == d) return false;
+    frac_or_exp = true;
+  }
+  bool exp = false;
+  if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < n && (t[i] == '+' || t[i] == '-')) ++i;
+    size_t d = i;
+    while (i < n && is_digit(t[i])) ++i;
+    if (i == d) return false;
+    exp = frac_or_exp = true;
+  }
+  big = exp || (!frac_or_exp && int_digits >= 19) || n > 300;
+  return i == n;
+}
+
+// JSON that JSON.parse and Python's json module take but simdjson refuses:
+// numbers beyond a 64-bit integer or a double (JavaScript rounds them, to
+// Infinity at worst; Python keeps big integers) and \u escapes of unpaired
+// UTF-16 surrogates (JavaScript strings hold them, JSON.stringify writes them
+// so). Rewritten in place with the length kept, so that the byte offsets stay:
+// such a number becomes "0" and spaces (the library never reads a number's
+// value from the DOM), an unpaired surrogate \ufffd (U+FFFD, as a UTF-8
+// encoder writes one). Everything else is left for simdjson to judge. Returns
+// whether anything changed.
+bool relax(char* t, size_t n) {
+  bool changed = false;
+  size_t i = 0;
+  while (i < n) {
+    char c = t[i];
+    if (c == '"') {
+      ++i;
+      while (i < n && t[i] != '"') {
+        if (t[i] != '\\') {
+          ++i;
+          continue;
+        }
+        if (i + 1 < n && t[i + 1] == 'u') {
+          unsigned u = hex4(t, i + 2, n);
+          if (u >= 0xD800 && u <= 0xDFFF) {
+            unsigned lo = (u <= 0xDBFF && i + 8 <= n && t[i + 6] == '\\' && t[i + 7] == 'u') ? hex4(t, i + 8, n)
+                                                                                              : 0x10000;
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+              i += 12;  // a pair
+              continue;
+            }
+            std::memcpy(t + i + 2, "fffd", 4);
+            changed = true;
+          }
+          i += u <= 0xFFFF ? 6 : 2;
+          continue;
+        }
+        i += 2;  // any other escape: the escaped byte is not a quote that ends the string
+      }
+      ++i;
+      continue;
+    }
+    if (c == '-' || is_digit(c)) {
+      size_t j = i;
+      while (j < n && (is_digit(t[j]) || t[j] == '-' || t[j] == '+' || t[j] == '.' || t[j] == 'e' || t[j] == 'E')) ++j;
+      bool big = false;
+      if (json_number(t + i, j - i, big) && big) {
+        t[i] = '0';
+        std::memset(t + i + 1, ' ', j - i - 1);
+        changed = true;
+      }
+      i = j;
+      continue;
+    }
+    ++i;
+  }
+  return changed;
+}
+
+}  // namespace
+
 struct Json::Impl {
   simdjson::dom::parser parser;
   std::string padded;  // input copy with simdjson's padding; capacity reused
@@ -26,7 +141,17 @@ struct Json::Impl {
     if (parser.capacity() < text.size()) {
       if (auto err = parser.allocate(text.size(), Json::kMaxDepth)) return err;
     }
-    return parser.parse(padded.data(), text.size(), false).get(out);
+    simdjson::error_code err = parser.parse(padded.data(), text.size(), false).get(out);
+    if (err && err != simdjson::UTF8_ERROR && err != simdjson::DEPTH_ERROR && err != simdjson::CAPACITY &&
+        err != simdjson::MEMALLOC) {
+      // What the reference parsers take but simdjson does not (a number or string
+      // error; the code differs between simdjson versions): retry once on the
+      // relaxed copy when it differs; a document still refused keeps the first verdict.
+      if (relax(padded.data(), text.size()) && !parser.parse(padded.data(), text.size(), false).get(out)) {
+        return simdjson::SUCCESS;
+      }
+    }
+    return err;
   }
 };
 

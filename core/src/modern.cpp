@@ -9,6 +9,18 @@ constexpr const char* kNames4[kTypeCount] = {"connect", "disconnect", "event", "
                                              "error", "binary_event", "binary_ack"};
 constexpr const char* kNames5[kTypeCount] = {"connect", "disconnect", "event", "ack",
                                              "connect_error", "binary_event", "binary_ack"};
+
+// Event names socket.io-parser 4.2.4+ refuses (RESERVED_EVENTS); 3.x has no such list.
+bool reserved_event_name(std::string_view n) {
+  return n == "connect" || n == "connect_error" || n == "disconnect" || n == "disconnecting" ||
+         n == "newListener" || n == "removeListener";
+}
+
+// The first byte of JSON text that is not white space ('\0' when there is none).
+char first_json_byte(std::string_view d) {
+  size_t i = json_scan::skip_ws(d, 0);
+  return i < d.size() ? d[i] : '\0';
+}
 }  // namespace
 
 const char* type_name(unsigned code, uint8_t protocol) {
@@ -40,7 +52,8 @@ void Decoder::packet(std::string_view in, Span where, uint8_t protocol, Packet& 
   if (p.type_code == binary_event || p.type_code == binary_ack) {
     size_t nd = digit_run(s, pos);
     uint64_t n = 0;
-    if (!nd || pos + nd >= end || s[pos + nd] != '-' || parse_u64(s.substr(pos, nd), n) != Error::none || n == 0 ||
+    // Zero is a count like any other: socket.io-parser emits such a packet at once.
+    if (!nd || pos + nd >= end || s[pos + nd] != '-' || parse_u64(s.substr(pos, nd), n) != Error::none ||
         n > UINT32_MAX) {
       p.fault = make_fault(Error::bad_attachments, pos);
       return;
@@ -54,7 +67,7 @@ void Decoder::packet(std::string_view in, Span where, uint8_t protocol, Packet& 
     size_t comma = s.find(',', pos);
     size_t ns_end = comma == std::string_view::npos ? end : comma;
     p.endpoint = make_span(pos, ns_end - pos);
-    if (p.type_code == connect) {
+    if (p.type_code == connect && protocol == 4) {
       size_t q = s.substr(0, ns_end).find('?', pos);
       if (q != std::string_view::npos) {
         p.endpoint = make_span(pos, q - pos);
@@ -79,24 +92,31 @@ void Decoder::packet(std::string_view in, Span where, uint8_t protocol, Packet& 
   if (pos < end) p.data = make_span(pos, end - pos);
   std::string_view d = p.data.in(s);
   const uint32_t base = static_cast<uint32_t>(pos);
+  bool reserved = false;  // an event name protocol 5 refuses; flagged once all else is decoded
   switch (p.type_code) {
     case connect:
-      if (!d.empty()) {
-        p.fault = json_.validate(d, base);
-        if (!p.fault && d.find_first_not_of(" \t\r\n") != std::string_view::npos &&
-            d[d.find_first_not_of(" \t\r\n")] != '{') {
-          p.fault = make_fault(Error::bad_data, base);
-        }
+      if (d.empty()) break;
+      if (protocol == 4) {
+        // Protocol 4 has no CONNECT payload (the query rides in the namespace).
+        p.fault = make_fault(Error::unexpected_data, base);
+        break;
       }
+      p.fault = json_.validate(d, base);
+      if (!p.fault && first_json_byte(d) != '{') p.fault = make_fault(Error::bad_data, base);
       break;
     case disconnect:
       if (!d.empty()) p.fault = make_fault(Error::unexpected_data, base);
       break;
-    case error:
+    case error: {
       if (d.empty()) break;
       p.fault = json_.validate(d, base);
-      if (!p.fault && d.front() != '"' && d.front() != '{') p.fault = make_fault(Error::bad_data, base);
+      if (p.fault) break;
+      // 5: a string or an object; 4 (socket.io-parser 3.4.3: typeof "string" or "object"): arrays and null too
+      const char c0 = first_json_byte(d);
+      const bool ok = c0 == '"' || c0 == '{' || (protocol == 4 && (c0 == '[' || c0 == 'n'));
+      if (!ok) p.fault = make_fault(Error::bad_data, base);
       break;
+    }
     case event:
     case binary_event: {
       if (d.empty()) {
@@ -127,6 +147,7 @@ void Decoder::packet(std::string_view in, Span where, uint8_t protocol, Packet& 
           }
           p.name_value = name_;
         }
+        reserved = protocol != 4 && reserved_event_name(p.name_value);
       } else if (ft.front() == '-' || (ft.front() >= '0' && ft.front() <= '9')) {
         p.name = first;
         p.name_value = ft;
@@ -175,6 +196,7 @@ void Decoder::packet(std::string_view in, Span where, uint8_t protocol, Packet& 
     utf16_units_to_bytes(s, where.off, UINT64_MAX, f);
     p.fault = f.code == Error::bad_utf8 ? f : make_fault(Error::bad_utf8, where.off);
   }
+  if (!p.fault && reserved) p.fault = make_fault(Error::reserved_name, p.name.off);
 }
 
 }  // namespace sio::modern

@@ -36,6 +36,9 @@ const char* describe(Error e) {
     case Error::bad_data: return "data of a kind this packet type does not carry";
     case Error::bad_open: return "bad Engine.IO open handshake";
     case Error::json_truncated: return "JSON text ends before its arrays and objects close";
+    case Error::reserved_name:
+      return "event name reserved by Socket.IO (connect, connect_error, disconnect, disconnecting, newListener, "
+             "removeListener)";
   }
   return "unknown error";
 }

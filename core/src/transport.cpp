@@ -14,6 +14,7 @@ const char* transport_name(Transport t) {
     case Transport::jsonp_polling: return "jsonp-polling";
     case Transport::htmlfile: return "htmlfile";
     case Transport::polling: return "polling";
+    case Transport::xhr_multipart: return "xhr-multipart";
   }
   return "unknown";
 }
@@ -42,6 +43,7 @@ Transport transport_from(std::string_view name, Generation g) {
     if (name == "jsonp-polling") return Transport::jsonp_polling;
     if (name == "flashsocket") return Transport::flashsocket;
     if (name == "htmlfile") return Transport::htmlfile;
+    if (name == "xhr-multipart") return Transport::xhr_multipart;
   } else if (name == "polling") {
     return Transport::polling;
   }
@@ -55,68 +57,32 @@ bool small_number(std::string_view digits, uint32_t& out) {
   return true;
 }
 
-}  // namespace
+// 0.x: <transport>/<sid>... after "1/" at `off` (the rest of the path up to path_end).
+void fill_v1_transport(std::string_view uri, size_t off, size_t path_end, size_t qstart, Uri& u) {
+  std::string_view after = uri.substr(off, path_end - off);
+  size_t slash = after.find('/');
+  if (slash == std::string_view::npos) return;  // e.g. a static file
+  u.transport = transport_from(after.substr(0, slash), Generation::v1);
+  size_t sid_off = off + slash + 1;
+  size_t sid_end = uri.find('/', sid_off);
+  if (sid_end == std::string_view::npos || sid_end > path_end) sid_end = path_end;
+  if (sid_end > sid_off) u.sid = make_span(sid_off, sid_end - sid_off);
+  if (u.transport == Transport::jsonp_polling) {
+    u.jsonp = true;
+    Span i = query_param(uri, qstart, "i");
+    if (i.present() && small_number(i.in(uri), u.jsonp_index_value)) u.jsonp_index = i;
+  }
+}
 
-Uri classify_uri(std::string_view uri, std::string_view resource) {
-  Uri u;
-  // Absolute form (proxies): skip scheme and authority.
-  size_t path = 0;
-  size_t scheme = uri.find("://");
-  if (scheme != std::string_view::npos && scheme < uri.find('/')) {
-    path = uri.find('/', scheme + 3);
-    if (path == std::string_view::npos) return u;
-  }
-  size_t qpos = uri.find('?', path);
-  size_t path_end = qpos == std::string_view::npos ? uri.size() : qpos;
-  if (resource.empty() || path_end - path < resource.size() ||
-      uri.compare(path, resource.size(), resource) != 0) {
-    // "/socket.io" without the trailing slash, followed by the query
-    if (!(resource.size() > 1 && resource.back() == '/' && path_end - path == resource.size() - 1 &&
-          uri.compare(path, resource.size() - 1, resource.substr(0, resource.size() - 1)) == 0)) {
-      return u;
-    }
-  }
-  u.match = true;
-  size_t rest = path + resource.size();
-  if (rest > path_end) rest = path_end;
-  if (qpos == std::string_view::npos) qpos = uri.size();
-  size_t qstart = qpos < uri.size() ? qpos + 1 : uri.size();
+// Engine.IO: the EIO= value's generation, or unknown.
+Generation eio_generation(std::string_view v) {
+  if (v == "3") return Generation::eio3;
+  if (v == "4") return Generation::eio4;
+  return Generation::unknown;
+}
 
-  // 0.x: <resource>1/[<transport>/<sid>]
-  std::string_view tail = uri.substr(rest, path_end - rest);
-  if (tail.size() >= 2 && tail[0] == '1' && tail[1] == '/') {
-    u.generation = Generation::v1;
-    std::string_view after = tail.substr(2);
-    if (after.empty()) {
-      u.transport = Transport::handshake;
-      return u;
-    }
-    size_t slash = after.find('/');
-    if (slash == std::string_view::npos) return u;  // e.g. a static file
-    u.transport = transport_from(after.substr(0, slash), Generation::v1);
-    size_t sid_off = rest + 2 + slash + 1;
-    size_t sid_end = uri.find('/', sid_off);
-    if (sid_end == std::string_view::npos || sid_end > path_end) sid_end = path_end;
-    if (sid_end > sid_off) u.sid = make_span(sid_off, sid_end - sid_off);
-    if (u.transport == Transport::jsonp_polling) {
-      u.jsonp = true;
-      Span i = query_param(uri, qstart, "i");
-      if (i.present() && small_number(i.in(uri), u.jsonp_index_value)) u.jsonp_index = i;
-    }
-    return u;
-  }
-
-  // Engine.IO: <resource>?EIO=N&transport=...&sid=...
-  Span eio = query_param(uri, qstart, "EIO");
-  if (!eio.present()) return u;
-  std::string_view ev = eio.in(uri);
-  if (ev == "3") {
-    u.generation = Generation::eio3;
-  } else if (ev == "4") {
-    u.generation = Generation::eio4;
-  } else {
-    return u;
-  }
+// Engine.IO query parameters of a URI whose generation is known.
+void fill_eio(std::string_view uri, size_t qstart, Uri& u) {
   Span tr = query_param(uri, qstart, "transport");
   if (tr.present()) u.transport = transport_from(tr.in(uri), u.generation);
   u.sid = query_param(uri, qstart, "sid");
@@ -127,6 +93,116 @@ Uri classify_uri(std::string_view uri, std::string_view resource) {
   }
   Span b64 = query_param(uri, qstart, "b64");
   u.b64 = b64.present() && b64.len > 0 && b64.in(uri) != "0" && b64.in(uri) != "false";
+}
+
+bool sid_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+// A 0.x transport path outside the resource: /<prefix>/1/<transport>/<sid>[/], the
+// prefix one or more non-empty segments. Fills `u` and returns true when it is one.
+bool v1_path_evidence(std::string_view uri, size_t path, size_t path_end, size_t qstart, Uri& u) {
+  std::string_view p = uri.substr(path, path_end - path);
+  if (p.size() > 1 && p.back() == '/') p.remove_suffix(1);
+  // the last three segments: "1", transport, sid
+  size_t s3 = p.rfind('/');
+  if (s3 == std::string_view::npos || s3 == 0) return false;
+  size_t s2 = p.rfind('/', s3 - 1);
+  if (s2 == std::string_view::npos || s2 == 0) return false;
+  size_t s1 = p.rfind('/', s2 - 1);
+  if (s1 == std::string_view::npos || s1 == 0) return false;  // no prefix before "/1"
+  if (p.substr(s1 + 1, s2 - s1 - 1) != "1") return false;
+  std::string_view transport = p.substr(s2 + 1, s3 - s2 - 1);
+  std::string_view sid = p.substr(s3 + 1);
+  if (sid.empty()) return false;
+  for (char c : sid) {
+    if (!sid_char(c)) return false;
+  }
+  if (transport_from(transport, Generation::v1) == Transport::unknown) return false;
+  // every segment of the prefix is non-empty ("//1/..." is not a prefix)
+  if (p[0] != '/' || p.substr(0, s1 + 1).find("//") != std::string_view::npos) return false;
+  u.generation = Generation::v1;
+  fill_v1_transport(uri, path + s2 + 1, path + s3 + 1 + sid.size(), qstart, u);
+  return true;
+}
+
+}  // namespace
+
+const char* uri_evidence_name(UriEvidence e) {
+  switch (e) {
+    case UriEvidence::resource: return "resource";
+    case UriEvidence::eio_query: return "eio_query";
+    case UriEvidence::v1_path: return "v1_path";
+    case UriEvidence::none: break;
+  }
+  return nullptr;
+}
+
+Uri classify_uri(std::string_view uri, std::string_view resource) {
+  return classify_uri(uri, resource, resource == kDefaultResource ? UriScope::anywhere : UriScope::resource_only);
+}
+
+Uri classify_uri(std::string_view uri, std::string_view resource, UriScope scope) {
+  Uri u;
+  // Absolute form (proxies): skip scheme and authority.
+  size_t path = 0;
+  size_t scheme = uri.find("://");
+  if (scheme != std::string_view::npos && scheme < uri.find('/')) {
+    path = uri.find('/', scheme + 3);
+    if (path == std::string_view::npos) return u;
+  }
+  size_t qpos = uri.find('?', path);
+  size_t path_end = qpos == std::string_view::npos ? uri.size() : qpos;
+  size_t qstart = qpos == std::string_view::npos ? uri.size() : qpos + 1;
+
+  bool under = !resource.empty() && path_end - path >= resource.size() &&
+               uri.compare(path, resource.size(), resource) == 0;
+  // "/socket.io" without the trailing slash, followed by the query
+  if (!under && resource.size() > 1 && resource.back() == '/' && path_end - path == resource.size() - 1 &&
+      uri.compare(path, resource.size() - 1, resource.substr(0, resource.size() - 1)) == 0) {
+    under = true;
+  }
+
+  if (!under) {
+    if (scope != UriScope::anywhere) return u;
+    // Engine.IO: both EIO=3|4 and transport=polling|websocket, whatever the path
+    Generation g = eio_generation(query_param(uri, qstart, "EIO").in(uri));
+    Span tr = query_param(uri, qstart, "transport");
+    if (g != Generation::unknown && tr.present() && transport_from(tr.in(uri), g) != Transport::unknown) {
+      u.match = true;
+      u.evidence = UriEvidence::eio_query;
+      u.generation = g;
+      fill_eio(uri, qstart, u);
+      return u;
+    }
+    if (v1_path_evidence(uri, path, path_end, qstart, u)) {
+      u.match = true;
+      u.evidence = UriEvidence::v1_path;
+      return u;
+    }
+    return Uri{};
+  }
+
+  u.match = true;
+  u.evidence = UriEvidence::resource;
+  size_t rest = path + resource.size();
+  if (rest > path_end) rest = path_end;
+
+  // 0.x: <resource>1/[<transport>/<sid>]
+  std::string_view tail = uri.substr(rest, path_end - rest);
+  if (tail.size() >= 2 && tail[0] == '1' && tail[1] == '/') {
+    u.generation = Generation::v1;
+    if (tail.size() == 2) {
+      u.transport = Transport::handshake;
+      return u;
+    }
+    fill_v1_transport(uri, rest + 2, path_end, qstart, u);
+    return u;
+  }
+
+  // Engine.IO: <resource>?EIO=N&transport=...&sid=...
+  u.generation = eio_generation(query_param(uri, qstart, "EIO").in(uri));
+  if (u.generation != Generation::unknown) fill_eio(uri, qstart, u);
   return u;
 }
 

@@ -104,8 +104,40 @@ TEST(EioPayload, V3Text) {
   EXPECT_EQ(frames_v3(""), "=> empty@0");
   EXPECT_EQ(frames_v3(":4x"), "pkt@0+0 bad_length@0; => bad_length@0");
   EXPECT_EQ(frames_v3("9:4hi"), "len=9@0+1 pkt@2+3 length_past_end@0; => length_past_end@0");
-  EXPECT_EQ(frames_v3("0:1:2"), "len=0@0+1 pkt@2+0 zero_length@0; len=1@2+1 pkt@4+1 ok; => ok");
+  EXPECT_EQ(frames_v3("0:1:2"), "len=1@2+1 pkt@4+1 ok; => ok");  // "0:" skipped, see V3ZeroLengthSkipped
   EXPECT_EQ(frames_v3("99999999999999999999999:4"), "pkt@0+0 id_overflow@0; => id_overflow@0");
+}
+
+std::string frames_v3_skipped(std::string_view body) {
+  siotest::PageEnd buf(body);
+  std::vector<sio::eio::Frame> frames;
+  size_t skipped = 99;
+  sio::Fault f = sio::eio::split_payload_v3(buf.view(), frames, &skipped);
+  return render_frames(frames, f) + " skipped=" + std::to_string(skipped);
+}
+
+// engine.io-parser 2.x decodePayload: a packet of length 0 ("0:") is passed over
+// (`if (msg.length)`), neither a packet nor an error; an empty payload ("") is an error.
+// (python-engineio 3.x fails on "0:" instead: it decodes an empty packet.)
+TEST(EioPayload, V3ZeroLengthSkippedAsEngineIoParser2) {
+  EXPECT_EQ(frames_v3_skipped("0:"), "=> ok skipped=1");
+  EXPECT_EQ(frames_v3_skipped(""), "=> empty@0 skipped=0");  // told apart from "0:" by the fault
+  EXPECT_EQ(frames_v3_skipped("0:0:"), "=> ok skipped=2");
+  EXPECT_EQ(frames_v3_skipped("2:400:"), "len=2@0+1 pkt@2+2 ok; => ok skipped=1");
+  EXPECT_EQ(frames_v3_skipped("0:2:40"), "len=2@2+1 pkt@4+2 ok; => ok skipped=1");
+  EXPECT_EQ(frames_v3_skipped("2:400:1:2"), "len=2@0+1 pkt@2+2 ok; len=1@6+1 pkt@8+1 ok; => ok skipped=1");
+  EXPECT_EQ(frames_v3_skipped("2:40"), "len=2@0+1 pkt@2+2 ok; => ok skipped=0");
+  // what follows a skipped packet is still framed
+  EXPECT_EQ(frames_v3_skipped("0:x"), "pkt@2+0 bad_length@2; => bad_length@2 skipped=1");
+  EXPECT_EQ(frames_v3_skipped("0:9:4"), "len=9@2+1 pkt@4+1 length_past_end@2; => length_past_end@2 skipped=1");
+  // the count is optional
+  std::vector<sio::eio::Frame> frames;
+  EXPECT_FALSE(sio::eio::split_payload_v3("0:", frames));
+  EXPECT_TRUE(frames.empty());
+  // the XHR2 binary framing keeps a zero length as a fault: engine.io-parser 2.x
+  // decodes its empty packet as a parse error
+  EXPECT_EQ(frames_v3b(std::string("\x00\x00\xFF" "\x00\x01\xFF" "2", 7)),
+            "len=0@1+1 pkt@3+0 zero_length@1; len=1@4+1 pkt@6+1 ok; => ok");
 }
 
 TEST(EioPayload, V3BinaryXhr2) {
@@ -192,11 +224,71 @@ const Case kModern[] = {
      "fault=ok inner att=2@1+1 ph1@17+29 ph0@52+29"},
     {"61-4[{\"_placeholder\":true,\"num\":0}]", 0, 4,
      "binary_ack@0+1 data@4+31 args@4+31 items=[5+29] ack_id=4@3+1 fault=ok att=1@1+1 ph0@5+29"},
+    // socket.io-parser 3.x/4.x: zero attachments is a count like any other, the
+    // packet decoded at once (Decoder.add: `if (packet.attachments === 0)`)
+    {"50-[\"x\"]", 0, 5, "binary_event@0+1 data@3+5 name='x'@5+1 args@7+0 fault=ok inner att=0@1+1"},
+    {"50-/up,1[\"x\",{\"a\":1}]", 0, 5,
+     "binary_event@0+1 id=1@7+1 ack=data ep='/up'@3+3 data@8+13 name='x'@10+1 args@13+7 items=[13+7] fault=ok inner "
+     "att=0@1+1"},
+    {"60-3[]", 0, 5, "binary_ack@0+1 data@4+2 args@4+2 ack_id=3@3+1 fault=ok att=0@1+1"},
+    {"50-[\"x\"]", 0, 4, "binary_event@0+1 data@3+5 name='x'@5+1 args@7+0 fault=ok inner att=0@1+1"},
+    // socket.io-parser 4.x: the namespace runs to the first ',' -- "?x=1" is part of it in protocol 5
+    {"0/admin?x=1,", 0, 5, "connect@0+1 ep='/admin?x=1'@1+10 fault=ok"},
+    {"0/admin?x=1", 0, 5, "connect@0+1 ep='/admin?x=1'@1+10 fault=ok"},
+    {"0/admin?x=1,{\"t\":1}", 0, 5, "connect@0+1 ep='/admin?x=1'@1+10 data@12+7 fault=ok"},
+    // protocol 4 (socket.io 2.x server: url.parse(packet.nsp)): CONNECT's query split off
+    {"0/chat?a=b", 0, 4, "connect@0+1 ep='/chat'@1+5 qs='a=b'@7+3 fault=ok"},
+    {"2/chat?a=b,[\"x\"]", 0, 4, "event@0+1 ep='/chat?a=b'@1+9 data@11+5 name='x'@13+1 args@15+0 fault=ok inner"},
+    // protocol 5 CONNECT carries auth data (an object); protocol 4 CONNECT carries none
+    {"0{\"token\":1}", 0, 4, "connect@0+1 data@1+11 fault=unexpected_data@1"},
+    {"0/nsp,{\"token\":1}", 0, 4, "connect@0+1 ep='/nsp'@1+4 data@6+11 fault=unexpected_data@6"},
+    {"0/nsp?a=b,{\"token\":1}", 0, 4, "connect@0+1 ep='/nsp'@1+4 qs='a=b'@6+3 data@10+11 fault=unexpected_data@10"},
+    {"0{\"token\":1}", 0, 5, "connect@0+1 data@1+11 fault=ok"},
+    {"0/nsp,{\"token\":1}", 0, 5, "connect@0+1 ep='/nsp'@1+4 data@6+11 fault=ok"},
+    {"0/nsp, {\"token\":1}", 0, 5, "connect@0+1 ep='/nsp'@1+4 data@6+12 fault=ok"},
+    // socket.io-parser 4.2.4+ RESERVED_EVENTS: refused names in protocol 5, flagged at the
+    // name with everything else decoded; 3.x (protocol 4) has no such list
+    {"2[\"connect\"]", 0, 5, "event@0+1 data@1+11 name='connect'@3+7 args@11+0 fault=reserved_name@3 inner"},
+    {"2[\"connect_error\"]", 0, 5,
+     "event@0+1 data@1+17 name='connect_error'@3+13 args@17+0 fault=reserved_name@3 inner"},
+    {"2/chat,5[\"disconnect\",\"x\"]", 0, 5,
+     "event@0+1 id=5@7+1 ack=data ep='/chat'@1+5 data@8+18 name='disconnect'@10+10 args@22+3 items=[22+3] "
+     "fault=reserved_name@10 inner"},
+    {"2[\"disconnecting\"]", 0, 5,
+     "event@0+1 data@1+17 name='disconnecting'@3+13 args@17+0 fault=reserved_name@3 inner"},
+    {"2[\"newListener\",1]", 0, 5,
+     "event@0+1 data@1+17 name='newListener'@3+11 args@16+1 items=[16+1] fault=reserved_name@3 inner"},
+    {"2[\"removeListener\"]", 0, 5,
+     "event@0+1 data@1+18 name='removeListener'@3+14 args@18+0 fault=reserved_name@3 inner"},
+    {"2[\"conn\\u0065ct\"]", 0, 5, "event@0+1 data@1+16 name='connect'@3+12 args@16+0 fault=reserved_name@3 inner"},
+    {"51-[\"disconnect\",{\"_placeholder\":true,\"num\":0}]", 0, 5,
+     "binary_event@0+1 data@3+44 name='disconnect'@5+10 args@17+29 items=[17+29] fault=reserved_name@5 inner att=1@1+1 "
+     "ph0@17+29"},
+    {"2[\"connect\"]", 0, 4, "event@0+1 data@1+11 name='connect'@3+7 args@11+0 fault=ok inner"},
+    {"2[\"Connect\"]", 0, 5, "event@0+1 data@1+11 name='Connect'@3+7 args@11+0 fault=ok inner"},
+    {"2[\"connection\"]", 0, 5, "event@0+1 data@1+14 name='connection'@3+10 args@14+0 fault=ok inner"},
+    {"3[\"connect\"]", 0, 5, "ack@0+1 data@1+11 args@1+11 items=[2+9] fault=ok"},  // an ack names no event
+    // protocol 4 ERROR (socket.io-parser 3.4.3: typeof "string" or "object"): arrays and null too
+    {"4[1]", 0, 4, "error@0+1 data@1+3 fault=ok"},
+    {"4null", 0, 4, "error@0+1 data@1+4 fault=ok"},
+    {"4/x, \"no\"", 0, 4, "error@0+1 ep='/x'@1+2 data@4+5 fault=ok"},
+    {"4true", 0, 4, "error@0+1 data@1+4 fault=bad_data@1"},
+    {"4null", 0, 5, "connect_error@0+1 data@1+4 fault=bad_data@1"},
+    // JSON.parse and Python's json take numbers beyond 64 bits or a double, and \u escapes of
+    // unpaired surrogates; simdjson alone does not
+    {"2[\"x\",123456789012345678901234567890,1e400,-1E+999]", 0, 5,
+     "event@0+1 data@1+50 name='x'@3+1 args@6+44 items=[6+30,37+5,43+7] fault=ok inner"},
+    {"2[\"\\ud83d\"]", 0, 5, "event@0+1 data@1+10 name='\xEF\xBF\xBD'@3+6 args@10+0 fault=ok inner"},
+    {"2[\"x\",\"\\udc00\\ud800\\u0041\",\"\\ud83d\\ude00\"]", 0, 5,
+     "event@0+1 data@1+41 name='x'@3+1 args@6+35 items=[6+20,27+14] fault=ok inner"},
+    {"2[\"x\",01]", 0, 5, "event@0+1 data@1+8 fault=bad_json@1"},
+    {"2[\"x\",1e]", 0, 5, "event@0+1 data@1+8 fault=bad_json@1"},
+    {"2[\"x\",\"\\ud8\"]", 0, 5, "event@0+1 data@1+12 fault=bad_json@1"},
     // malformed
     {"", 0, 5, "?@- fault=empty@0"},
     {"7", 0, 5, "?@0+1 fault=bad_type@0"},
     {"5[\"x\"]", 0, 5, "binary_event@0+1 fault=bad_attachments@1"},
-    {"50-[\"x\"]", 0, 5, "binary_event@0+1 fault=bad_attachments@1"},
+    {"5-[\"x\"]", 0, 5, "binary_event@0+1 fault=bad_attachments@1"},  // JS takes "" as 0; python-socketio refuses
     {"51[\"x\"]", 0, 5, "binary_event@0+1 fault=bad_attachments@1"},
     {"2[\"x\"", 0, 5, "event@0+1 data@1+4 fault=json_truncated@5"},
     {"2[\"x\",{\"a\":\"]}", 0, 13, "event@0+1 data@1+13 fault=json_truncated@14"},  // cut inside a string
@@ -240,6 +332,19 @@ TEST(Modern, WithoutArgItemsSameResult) {
     b.arg_items = a.arg_items;
     EXPECT_EQ(render_modern(buf.view(), b, names_only), render_modern(buf.view(), a, full)) << c.input;
   }
+}
+
+// An Engine.IO message carrying a zero-attachment binary event: "4" + "50-[...]".
+TEST(Modern, ZeroAttachmentsInsideEngineIoMessage) {
+  siotest::PageEnd buf("450-[\"x\",1]");
+  sio::eio::Packet e;
+  sio::eio::decode_text(buf.view(), sio::make_span(0, buf.view().size()), 4, e);
+  ASSERT_EQ(render_eio(buf.view(), e), "message@0+1 data@1+10 fault=ok");
+  sio::modern::Decoder dec;
+  sio::Packet p;
+  dec.packet(buf.view(), e.data, 5, p);
+  EXPECT_EQ(render_modern(buf.view(), p, dec),
+            "binary_event@1+1 data@4+7 name='x'@6+1 args@9+1 items=[9+1] fault=ok inner att=0@2+1");
 }
 
 TEST(Modern, TypeNamesPerProtocol) {

@@ -62,6 +62,8 @@ enum class Error : uint8_t {
   bad_data,           // JSON data of a kind this packet type does not carry
   bad_open,           // Engine.IO open packet without a valid handshake object
   json_truncated,     // JSON text ends inside an array or object (a cut message)
+  reserved_name,      // protocol 5 event named as socket.io-parser 4.x refuses (connect, disconnect, ...);
+                      // the packet is otherwise decoded in full
 };
 
 const char* describe(Error e);

@@ -4,7 +4,7 @@
 //   base64 packet = "b" [type-digit, v3 only] base64   ; binary message
 //   v3 binary     = type-byte data                 ; WebSocket binary frame
 //   v4 binary     = data                           ; a message, no type byte
-//   v3 text payload   = 1*( length ":" packet )    ; length in UTF-16 code units
+//   v3 text payload   = 1*( length ":" packet )    ; length in UTF-16 code units; "0:" is skipped
 //   v3 binary payload = 1*( (0x00|0x01) 1*digit-byte 0xFF packet )  ; length in bytes
 //   v4 payload        = packet *( 0x1E packet )
 #pragma once
@@ -46,8 +46,15 @@ struct Frame : CountedFrame {
 };
 
 // Splits a polling body. Returns the first framing fault; frames before it are valid.
-Fault split_payload_v3(std::string_view body, std::vector<Frame>& frames);         // text "len:packet"
-Fault split_payload_v3_binary(std::string_view body, std::vector<Frame>& frames);  // XHR2 binary
+// An empty body is Error::empty (engine.io-parser refuses it).
+//
+// Text "len:packet". A zero-length packet ("0:") is skipped, as engine.io-parser 2.x
+// does: no frame, no fault; `skipped` (when given) counts them. So "0:" gives no
+// fault and no frame, while "" gives Error::empty.
+Fault split_payload_v3(std::string_view body, std::vector<Frame>& frames, size_t* skipped = nullptr);
+// XHR2 binary framing. A zero-length packet here stays a frame with Error::zero_length
+// (engine.io-parser 2.x decodes it as a parse error).
+Fault split_payload_v3_binary(std::string_view body, std::vector<Frame>& frames);
 Fault split_payload_v4(std::string_view body, std::vector<Frame>& frames);         // 0x1E separated
 // Whether a v3 polling body uses the XHR2 binary framing (first byte 0x00 or 0x01).
 bool is_v3_binary_payload(std::string_view body);

@@ -4,6 +4,11 @@
 // already-validated text gives the byte span of each member and element, which
 // simdjson's DOM does not keep. The simdjson parser and its padded buffer are
 // reused from call to call, so steady-state decoding allocates nothing.
+//
+// What is valid is what JSON.parse (socket.io-parser, engine.io-parser) takes.
+// Where simdjson alone is stricter -- numbers beyond a 64-bit integer or a
+// double, \u escapes of unpaired UTF-16 surrogates -- the text is still valid;
+// such a surrogate reads as U+FFFD in unescaped strings.
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,17 @@
 //   packet = type [attachments "-"] [namespace ","] [id] [json]
 //   type   = 0 connect, 1 disconnect, 2 event, 3 ack,
 //            4 error (protocol 4) / connect_error (5), 5 binary_event, 6 binary_ack
+//
+// As socket.io-parser 3.x (protocol 4) and 4.x (protocol 5) decide:
+//   - attachments: decimal digits, 0 included (a binary packet with nothing to follow);
+//   - namespace: from a leading '/' up to the first ',' (or the end). Protocol 4
+//     CONNECT splits off "?query" (Packet::qs), as the socket.io 2.x server does;
+//     protocol 5 keeps it in the namespace;
+//   - data per type: connect none (4) / a JSON object (5); disconnect none;
+//     event an array whose first element is a string or number, and in protocol 5
+//     not a reserved name (Error::reserved_name, the packet still decoded in full);
+//     ack an array; error (4) a string, object, array or null; connect_error (5)
+//     a string or object.
 #pragma once
 
 #include <string>

@@ -34,7 +34,7 @@ struct Packet {
   Span ack_marker;         // 0.x: the '+' after the id
 
   Span endpoint;           // namespace bytes; absent or empty means the default "/"
-  Span qs;                 // connect query string, without the leading '?'
+  Span qs;                 // connect query string, without the leading '?' (0.x and protocol 4 only)
   Span data;               // the data part after the header (raw)
 
   // event (and json name/args split for 4/5)
@@ -58,7 +58,9 @@ struct Packet {
   Span attachments;
   uint32_t attachments_value = 0;
 
-  Fault fault;             // the first decode fault; fields before it are valid
+  // The first decode fault; fields before it are valid. Error::reserved_name
+  // is the exception: a verdict on a packet decoded in full (every field filled).
+  Fault fault;
 
   void clear();
 };
