@@ -93,7 +93,11 @@ class Tshark:
         env = {"HOME": self.home, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8",
                "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1", "WIRESHARK_PLUGIN_DIR": self.global_plugins,
                "WIRESHARK_EXTCAP_DIR": self.global_plugins}
-        env.update(env_extra or {})
+        for k, v in (env_extra or {}).items():  # None: leave the variable out
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
         proc = subprocess.run(self.prefix + list(wrapper) + ["tshark"] + args, env=env, cwd=self.home,
                               capture_output=True, timeout=900)
         if full:
