@@ -373,7 +373,7 @@ void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tre
 
 void sio_add_post_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c, int proto, int ett,
                         int hf) {
-  col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
+  col_set_str(pinfo->cinfo, COL_PROTOCOL, sio_protocol_name(c.session));
   col_set_str(pinfo->cinfo, COL_INFO, "polling POST accepted");
   proto_item* pi = proto_tree_add_item(tree, proto, tvb, 0, -1, ENC_NA);
   proto_item_append_text(pi, ", polling POST accepted");
@@ -388,7 +388,7 @@ void sio_dissect_error_reply(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   static sio::Json json;
   static sio::ErrorReply reply;
   sio::Fault f = sio::parse_error_reply(json, text, reply);
-  col_set_str(pinfo->cinfo, COL_PROTOCOL, "Socket.IO");
+  col_set_str(pinfo->cinfo, COL_PROTOCOL, sio_protocol_name(c.session));
   // the reply belongs to the transport: Engine.IO's where there is one
   const bool eio = c.generation == sio::Generation::eio3 || c.generation == sio::Generation::eio4;
   proto_item* pi = proto_tree_add_item(tree, eio ? proto_eio : proto_sio, tvb, 0, -1, ENC_NA);

@@ -342,6 +342,12 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
   }
 }
 
+// The Info column; the Protocol column names Engine.IO for a plain Engine.IO session.
+void set_columns(packet_info* pinfo, wmem_strbuf_t* info, const char* session) {
+  col_set_str(pinfo->cinfo, COL_PROTOCOL, sio_protocol_name(session));
+  col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
+}
+
 }  // namespace
 
 void sio_add_eio_fault(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const sio::Fault& f, const char* what) {
@@ -391,7 +397,7 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
     }
     const char* session = c.session;
     dissect_packet(tvb, pinfo, tree, c, all, all, binary, nullptr, 0, info, session);
-    col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
+    set_columns(pinfo, info, session);
     return 1;
   }
 
@@ -436,7 +442,7 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
     proto_item* ei = proto_tree_add_item(tree, proto_eio, tvb, 0, -1, ENC_NA);
     sio_add_eio_fault(tvb, pinfo, proto_item_add_subtree(ei, ett_eio), framing, "payload");
   }
-  col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(info));
+  set_columns(pinfo, info, session);
   return count;
 }
 

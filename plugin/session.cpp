@@ -269,6 +269,10 @@ SioContent sio_session_content(const char* sid) {
   return s ? s->content : SioContent::unknown;
 }
 
+const char* sio_protocol_name(const char* sid) {
+  return sid && sio_session_content(sid) == SioContent::plain ? "Engine.IO" : "Socket.IO";
+}
+
 void sio_session_decide_content(packet_info* pinfo, const char* sid, SioContent content) {
   Session* s = session_get(sid);
   if (s && !PINFO_FD_VISITED(pinfo) && s->content == SioContent::unknown) s->content = content;

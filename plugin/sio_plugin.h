@@ -64,6 +64,8 @@ void sio_register_session(void);
 enum class SioContent : guint8 { unknown, socketio, plain };
 SioContent sio_session_content(const char* sid);
 void sio_session_decide_content(packet_info* pinfo, const char* sid, SioContent content);
+// The Protocol column for a packet of session `sid`: Engine.IO for a plain Engine.IO session.
+const char* sio_protocol_name(const char* sid);
 void sio_register_stats(void);
 // A handshake or open packet starts session `sid` (first pass); returns the file-scope sid.
 const char* sio_track_session_start(packet_info* pinfo, const char* sid, double heartbeat_limit);

@@ -68,6 +68,16 @@ class KnownConnection(unittest.TestCase):
         self.assertEqual([r[0] for r in rows], ["hello", '{"a":1}', "42 is the answer", "", "café"])
         self.assertEqual([r[1:] for r in rows], [["", ""]] * len(texts))
 
+    def test_plain_engine_io_capture_is_named_engine_io(self):
+        # the Protocol column of a plain Engine.IO session (two passes: decided by its first message)
+        ts = Tshark.get()
+        for cap in ("eio_plain_ws", "eio_plain_polling"):
+            out = ts.run(["-r", ts.capture(cap + ".pcapng"), "-2", "-Y", "eio", "-T", "fields",
+                          "-e", "_ws.col.Protocol"])
+            self.assertEqual(set(out.split()), {"Engine.IO"}, cap)
+        out = ts.run(["-r", ts.capture("m4_default.pcapng"), "-2", "-Y", "eio", "-T", "fields", "-e", "_ws.col.Protocol"])
+        self.assertEqual(set(out.split()), {"Socket.IO"})
+
 
 if __name__ == "__main__":
     unittest.main()
