@@ -22,7 +22,7 @@ die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
 # ------------------------------------------------------------------ installs
 install_deps() {
-  local pkgs=() want_python=$1 want_browser=$2 want_flask=${3:-0}
+  local pkgs=() want_python=$1 want_browser=$2 want_flask=${3:-0} want_msgpack=${4:-0}
   command -v dumpcap  >/dev/null 2>&1 || pkgs+=(tshark)
   command -v tshark   >/dev/null 2>&1 || pkgs+=(tshark)
   command -v node     >/dev/null 2>&1 || pkgs+=(nodejs)
@@ -40,6 +40,10 @@ install_deps() {
     # for Debian's own interpreter (a python3 earlier in PATH may be another)
     "$DEB_PY" -c 'import socketio, engineio, aiohttp' >/dev/null 2>&1 \
       || pkgs+=(python3 python3-socketio python3-engineio python3-aiohttp)
+  fi
+  if ((want_msgpack)); then
+    # python-socketio's serializer='msgpack' (m5_python_msgpack)
+    "$DEB_PY" -c 'import msgpack' >/dev/null 2>&1 || pkgs+=(python3 python3-msgpack)
   fi
   if ((want_flask)); then
     # Flask-SocketIO 5.3 with async_mode='gevent' and gevent-websocket
@@ -167,6 +171,29 @@ run_eio() {
   finish_with_client "$name" node gen_modern/eio_client.js "$mode" "$port"
 }
 
+# socket.io 4.x server + socket.io-client 4.x, both with socket.io-msgpack-parser
+# (one MessagePack map per Socket.IO packet, binary Engine.IO messages):
+# name port mode (websocket = websocket only; default = polling, then the
+# upgrade, which the server holds until its batch is done)
+run_msgpack() {
+  local name=$1 port=$2 mode=$3
+  port_free "$port" || die "port $port busy"
+  start_capture "$port" "$TMP/$name.pcapng"
+  start_server "$name" node gen_modern/msgpack_server.js "$mode" "$port" "$TMP/$name.truth.jsonl"
+  finish_with_client "$name" node gen_modern/msgpack_client.js "$mode" "$port"
+  grep -h "upgrade\|recorder note" "$TMP/$name.server.log" | sed 's/^/    /' >&2 || true
+}
+
+# m5_python's server and client (py_server.py, py_client.py) run by
+# py_msgpack.py with python-socketio's serializer='msgpack' on both ends: name port
+run_python_msgpack() {
+  local name=$1 port=$2
+  port_free "$port" || die "port $port busy"
+  start_capture "$port" "$TMP/$name.pcapng"
+  start_server "$name" "$DEB_PY" gen_modern/py_msgpack.py py_server.py "$port" "$TMP/$name.truth.jsonl"
+  finish_with_client "$name" "$DEB_PY" gen_modern/py_msgpack.py py_client.py "$port"
+}
+
 # socket.io 4.x server process restarted on the same port while its polling
 # client (socket.io-client 4.x) is busy: the client's next requests carry the
 # old sid and get 400 "Session ID unknown"; it then reconnects. Both server
@@ -217,6 +244,12 @@ declare -A VERIFY_OPTS=(
   [eio_plain_ws]="--path /engine.io/ --engine-io" [eio_plain_polling]="--path /engine.io/ --engine-io"
 )
 ALL+=(m4_custom_path eio_plain_ws eio_plain_polling m4_stale_sid)
+# MessagePack (socket.io-msgpack-parser on both ends)
+# and python-socketio's serializer='msgpack' on both ends
+PORT+=([m4_msgpack_ws]=18490 [m4_msgpack_polling]=18491 [m5_python_msgpack]=18492)
+VERIFY_OPTS+=([m4_msgpack_ws]="--msgpack" [m4_msgpack_polling]="--msgpack"
+  [m5_python_msgpack]="--msgpack")
+ALL+=(m4_msgpack_ws m4_msgpack_polling m5_python_msgpack)
 
 generate() {
   local n=$1 p=${PORT[$1]:-}
@@ -241,6 +274,9 @@ generate() {
     m4_h2_polling) run_tls_browser "$n" "$p" h2 polling ;;
     m4_h2_upgrade) run_tls_browser "$n" "$p" h2 default ;;
     m4_tls)        run_tls_browser "$n" "$p" tls default ;;
+    m4_msgpack_ws)      run_msgpack "$n" "$p" websocket ;;
+    m4_msgpack_polling) run_msgpack "$n" "$p" default ;;
+    m5_python_msgpack)  run_python_msgpack "$n" "$p" ;;
     *) die "unknown capture $n" ;;
   esac
 }
@@ -248,16 +284,17 @@ generate() {
 # ------------------------------------------------------------------ main
 NAMES=("$@")
 ((${#NAMES[@]})) || NAMES=("${ALL[@]}")
-want_python=0 want_browser=0 want_flask=0 want_node=0   # python-only runs skip npm ci
+want_python=0 want_browser=0 want_flask=0 want_node=0 want_msgpack=0   # python-only runs skip npm ci
 for n in "${NAMES[@]}"; do
   [[ -n "${PORT[$n]:-}" ]] || die "unknown capture $n (known: ${ALL[*]})"
   [[ $n == m5_python* || $n == m5_flask_gevent ]] && want_python=1
   [[ $n == m5_flask_gevent ]] && want_flask=1
+  [[ $n == m5_python_msgpack ]] && want_msgpack=1
   [[ $n == m5_* ]] || want_node=1
   [[ $n == m4_jsonp || $n == m2_browser_polling || $n == m4_h2_* || $n == m4_tls ]] && want_browser=1
 done
 
-install_deps "$want_python" "$want_browser" "$want_flask"
+install_deps "$want_python" "$want_browser" "$want_flask" "$want_msgpack"
 for n in "${NAMES[@]}"; do
   log "capturing $n (port ${PORT[$n]})"
   # redo the capture if a client port is one that stock tshark maps to

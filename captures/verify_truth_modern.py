@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check a Socket.IO 2.x/3.x/4.x (Engine.IO 3/4) capture against its ground truth.
 
-usage: verify_truth_modern.py [--path P] [--engine-io] <capture.pcapng> <truth.jsonl> <server-port>
+usage: verify_truth_modern.py [--path P] [--engine-io] [--msgpack] <capture.pcapng> <truth.jsonl> <server-port>
        verify_truth_modern.py --counts <truth.jsonl>...   (packet counts only)
 
   --path P      the Engine.IO request path (default /socket.io/), e.g.
@@ -10,6 +10,17 @@ usage: verify_truth_modern.py [--path P] [--engine-io] <capture.pcapng> <truth.j
                 listed as "other request" and not read
   --engine-io   plain Engine.IO (no Socket.IO): the messages are not decoded as
                 Socket.IO, and the truth must have no "sio" lines
+  --msgpack     MessagePack Socket.IO (socket.io-msgpack-parser, python-socketio's
+                serializer='msgpack'): every Engine.IO message must be binary
+                and is one whole Socket.IO packet, a MessagePack map decoded
+                here (a strict decoder of its own, stdlib only): type, nsp, id
+                (when present and not nil), data (when present; nil as null),
+                binary values as {"base64": ...}, notepack.io's "undefined"
+                (fixext 1, type 0) as {"undefined": true}; every "sio" line of
+                the truth must carry "msgpack": {"keys": [the map's keys in
+                wire order], "extra": {other keys: value}, "undefined": [keys
+                with that value]}, and it is compared too; the MessagePack
+                formats seen are listed per direction
 
 Extracts every Engine.IO packet that is on the wire using only stock tshark
 (PDML: raw bytes of http.file_data, websocket.payload.text and, for binary
@@ -71,6 +82,7 @@ import gzip
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -632,16 +644,173 @@ class SioDecoder:
         return v
 
 
+# ------------------------------------------------------------ MessagePack
+class _Undefined:
+    """notepack.io's "undefined": fixext 1, type 0, data 0x00"""
+
+
+UNDEFINED = _Undefined()
+
+
+class MsgpackReader:
+    """A strict MessagePack decoder (the whole format but the ext types other
+    than notepack.io's undefined); counts the formats it meets."""
+
+    def __init__(self, data, formats, direction):
+        self.b, self.i, self.formats, self.dir = data, 0, formats, direction
+
+    def take(self, n):
+        if self.i + n > len(self.b):
+            raise WireError('MessagePack: value runs past the end of the message')
+        v = self.b[self.i:self.i + n]
+        self.i += n
+        return v
+
+    def uint(self, n):
+        return int.from_bytes(self.take(n), 'big')
+
+    def seen(self, fmt):
+        self.formats[(self.dir, fmt)] += 1
+
+    def value(self, depth=0):
+        if depth > 100:
+            raise WireError('MessagePack: nested too deep')
+        c = self.take(1)[0]
+        if c <= 0x7f:
+            self.seen('positive fixint')
+            return c
+        if c >= 0xe0:
+            self.seen('negative fixint')
+            return c - 0x100
+        if 0x80 <= c <= 0x8f:
+            return self.map(c & 0x0f, 'fixmap', depth)
+        if 0x90 <= c <= 0x9f:
+            return self.array(c & 0x0f, 'fixarray', depth)
+        if 0xa0 <= c <= 0xbf:
+            return self.str(c & 0x1f, 'fixstr')
+        simple = {0xc0: ('nil', None), 0xc2: ('false', False), 0xc3: ('true', True)}
+        if c in simple:
+            self.seen(simple[c][0])
+            return simple[c][1]
+        if c in (0xc4, 0xc5, 0xc6):
+            n = self.uint(1 << (c - 0xc4))
+            self.seen('bin %d' % (8 << (c - 0xc4)))
+            return bytes(self.take(n))
+        if c in (0xca, 0xcb):
+            self.seen('float %d' % (32 if c == 0xca else 64))
+            return struct.unpack('>f' if c == 0xca else '>d', self.take(4 if c == 0xca else 8))[0]
+        if 0xcc <= c <= 0xcf:
+            self.seen('uint %d' % (8 << (c - 0xcc)))
+            return self.uint(1 << (c - 0xcc))
+        if 0xd0 <= c <= 0xd3:
+            self.seen('int %d' % (8 << (c - 0xd0)))
+            return int.from_bytes(self.take(1 << (c - 0xd0)), 'big', signed=True)
+        if c in (0xd9, 0xda, 0xdb):
+            return self.str(self.uint(1 << (c - 0xd9)), 'str %d' % (8 << (c - 0xd9)))
+        if c in (0xdc, 0xdd):
+            return self.array(self.uint(2 if c == 0xdc else 4),
+                              'array %d' % (16 if c == 0xdc else 32), depth)
+        if c in (0xde, 0xdf):
+            return self.map(self.uint(2 if c == 0xde else 4),
+                            'map %d' % (16 if c == 0xde else 32), depth)
+        if 0xd4 <= c <= 0xd8 or c in (0xc7, 0xc8, 0xc9):
+            if c >= 0xd4:
+                n, fmt = 1 << (c - 0xd4), 'fixext %d' % (1 << (c - 0xd4))
+            else:
+                n, fmt = self.uint(1 << (c - 0xc7)), 'ext %d' % (8 << (c - 0xc7))
+            code = int.from_bytes(self.take(1), 'big', signed=True)
+            data = bytes(self.take(n))
+            if c == 0xd4 and code == 0 and data == b'\x00':
+                self.seen('fixext 1 type 0 (notepack.io undefined)')
+                return UNDEFINED
+            raise WireError('MessagePack: %s type %d (%s) is not expected here'
+                            % (fmt, code, data.hex()))
+        raise WireError('MessagePack: byte 0x%02x is never used' % c)
+
+    def str(self, n, fmt):
+        self.seen(fmt)
+        try:
+            return bytes(self.take(n)).decode('utf-8')
+        except UnicodeDecodeError as e:
+            raise WireError('MessagePack: %s not UTF-8: %s' % (fmt, e))
+
+    def array(self, n, fmt, depth):
+        self.seen(fmt)
+        return [self.value(depth + 1) for _ in range(n)]
+
+    def map(self, n, fmt, depth):
+        self.seen(fmt)
+        out = {}
+        for _ in range(n):
+            k = self.value(depth + 1)
+            if not isinstance(k, str):
+                raise WireError('MessagePack: map key %r is not a string' % (k,))
+            if k in out:
+                raise WireError('MessagePack: map key %r twice' % k)
+            out[k] = self.value(depth + 1)
+        return out
+
+
+def msgpack_jsonable(v):
+    """A decoded MessagePack value as in the truth files."""
+    if isinstance(v, bytes):
+        return {'base64': b64(v)}
+    if v is UNDEFINED:
+        return {'undefined': True}
+    if isinstance(v, list):
+        return [msgpack_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {k: msgpack_jsonable(x) for k, x in v.items()}
+    return v
+
+
+def msgpack_packet(d, frame, direction, formats):
+    """One Engine.IO message ('b', base64) -> a Socket.IO packet dict with its
+    "msgpack" member (see --msgpack)."""
+    if d is None or d[0] != 'b':
+        raise WireError('frame %d: a text Engine.IO message in a MessagePack session' % frame)
+    raw = base64.b64decode(d[1])
+    r = MsgpackReader(raw, formats, direction)
+    m = r.value()
+    if r.i != len(raw):
+        raise WireError('frame %d: %d bytes after the MessagePack value' % (frame, len(raw) - r.i))
+    if not isinstance(m, dict):
+        raise WireError('frame %d: MessagePack message is not a map' % frame)
+    for k, want in (('type', int), ('nsp', str)):
+        if not isinstance(m.get(k), want) or isinstance(m.get(k), bool):
+            raise WireError('frame %d: MessagePack map without a valid %r: %r' % (frame, k, m))
+    p = {'type': m['type'], 'nsp': m['nsp']}
+    if m.get('id') is not None and m['id'] is not UNDEFINED:
+        p['id'] = m['id']
+    if 'data' in m and m['data'] is not UNDEFINED:
+        p['data'] = msgpack_jsonable(m['data'])
+    info = {'keys': list(m)}
+    extra = {k: msgpack_jsonable(v) for k, v in m.items() if k not in ('type', 'nsp', 'id', 'data')}
+    if extra:
+        info['extra'] = extra
+    undef = [k for k, v in m.items() if v is UNDEFINED]
+    if undef:
+        info['undefined'] = undef
+    p['msgpack'] = info
+    return p
+
+
 def canon(obj):
     return json.dumps(obj, sort_keys=True, ensure_ascii=False)
 
 
-def sio_from_wire(wire):
-    """-> list of (frame, sid, dir, packet dict) in wire order."""
+def sio_from_wire(wire, msgpack=None):
+    """-> list of (frame, sid, dir, packet dict) in wire order.
+
+    msgpack: a collections.Counter of MessagePack formats per direction, to
+    decode every message as one MessagePack Socket.IO packet (--msgpack)"""
     decoders = {}
     out = []
     for i, (frame, sid, d, transport, t, data) in enumerate(wire):
         if t != 'message' or i in wire.rejected:
+            continue
+        if msgpack is not None:
+            out.append((frame, sid, d, msgpack_packet(data, frame, d, msgpack)))
             continue
         dec = decoders.setdefault((sid, d), SioDecoder())
         p = dec.add(data)
@@ -710,7 +879,10 @@ def load_truth(path, http_errors=None):
             elif 'sio' in rec:
                 if rec.get('rejected'):
                     errors.append('truth line %d: a rejected Socket.IO packet' % ln)
-                sio.append((rec.get('sid'), rec['dir'], canon(rec['sio'])))
+                view = rec['sio']
+                if 'msgpack' in rec:     # MessagePack: the map's keys are compared too
+                    view = dict(view, msgpack=rec['msgpack'])
+                sio.append((rec.get('sid'), rec['dir'], canon(view)))
             else:
                 errors.append('truth line %d: neither eio nor sio' % ln)
     return eio, sio, errors, expect, all_sid
@@ -809,13 +981,16 @@ def main():
             counts(p)
         return
     args = sys.argv[1:]
-    eio_path, engine_io_only = '/socket.io/', False
+    eio_path, engine_io_only, msgpack_formats = '/socket.io/', False, None
     while args and args[0].startswith('--'):
         if args[0] == '--path' and len(args) > 1:
             eio_path = args[1]
             args = args[2:]
         elif args[0] == '--engine-io':
             engine_io_only = True
+            args = args[1:]
+        elif args[0] == '--msgpack':
+            msgpack_formats = collections.Counter()
             args = args[1:]
         else:
             sys.exit(__doc__)
@@ -826,9 +1001,15 @@ def main():
     truth_eio, truth_sio, errors, expect, use_sid = load_truth(truth_path, truth_http)
     if engine_io_only and truth_sio:
         errors.append('--engine-io: the truth has %d Socket.IO lines' % len(truth_sio))
+    n_mp = sum('"msgpack":' in k[2] for k in truth_sio)
+    if msgpack_formats is not None and n_mp != len(truth_sio):
+        errors.append('--msgpack: %d of the truth\'s %d Socket.IO lines have no "msgpack"'
+                      % (len(truth_sio) - n_mp, len(truth_sio)))
+    elif msgpack_formats is None and n_mp:
+        errors.append('the truth has %d MessagePack Socket.IO lines: use --msgpack' % n_mp)
     try:
         wire, notes = extract_wire(pcap, port, eio_path)
-        wire_sio = [] if engine_io_only else sio_from_wire(wire)
+        wire_sio = [] if engine_io_only else sio_from_wire(wire, msgpack_formats)
     except (WireError, ValueError, KeyError, IndexError) as e:
         print('FAIL %s: cannot read the wire: %s: %s' % (pcap, type(e).__name__, e))
         sys.exit(1)
@@ -853,6 +1034,10 @@ def main():
     if expect is not None:
         check_expect(expect, wire, wire_sio, errors)
     sids = {w.sid for w in wire}
+    for d in ('c2s', 's2c'):
+        if msgpack_formats:
+            print('  wire: MessagePack %s: %s' % (d, ', '.join(
+                '%s x%d' % (f, n) for (dd, f), n in sorted(msgpack_formats.items()) if dd == d)))
     for k, v in sorted(notes.items()):
         print('  wire: %s (x%d)' % (k, v))
     if errors:

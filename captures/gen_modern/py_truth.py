@@ -32,6 +32,16 @@ attachments) and logged after the Engine.IO line that completed it.
 
 With STAMP_SID = True every line also carries "sid": the Engine.IO session
 id (as in m4_sessions.truth.jsonl), for captures with several sessions.
+
+MessagePack (install(driver, serializer='msgpack'), for a server created with
+serializer='msgpack'): every Engine.IO message is one whole Socket.IO packet,
+a MessagePack map, decoded with the library's own
+socketio.msgpack_packet.MsgPackPacket; its "sio" line also gets a "msgpack"
+member from the map itself (msgpack.loads, which MsgPackPacket.decode calls):
+{"keys": [the map's keys in wire order], "extra": {keys other than
+type/nsp/id/data: value}, "undefined": [keys whose value is the "undefined"
+extension, fixext type 0]} ("extra" and "undefined" only when not empty).
+"data" is in the sio view whenever the map has the key (nil as null).
 """
 import base64
 import contextvars
@@ -46,6 +56,7 @@ from socketio import packet as sio_packet
 EIO_TYPES = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop']
 
 STAMP_SID = False
+SERIALIZER = 'default'   # or 'msgpack' (install())
 records = []
 _sid = contextvars.ContextVar('truth_sid', default=None)
 _pending = {}     # (sid, dir) -> socketio Packet waiting for attachments
@@ -54,6 +65,10 @@ _pending = {}     # (sid, dir) -> socketio Packet waiting for attachments
 def _jsonable(v):
     if isinstance(v, (bytes, bytearray)):
         return {'base64': base64.b64encode(bytes(v)).decode('ascii')}
+    if SERIALIZER == 'msgpack':
+        import msgpack
+        if isinstance(v, msgpack.ExtType) and v.code == 0:
+            return {'undefined': True}      # notepack.io's undefined (as truth_recorder.js)
     if isinstance(v, list):
         return [_jsonable(x) for x in v]
     if isinstance(v, dict):
@@ -78,8 +93,34 @@ def _log_sio(sid, direction, pkt):
     _record({'dir': direction, 'sio': out}, sid)
 
 
+def _log_msgpack(sid, direction, data):
+    import msgpack
+    from socketio import msgpack_packet
+    pkt = msgpack_packet.MsgPackPacket(encoded_packet=data)
+    m = msgpack.loads(data)
+    undef = [k for k, v in m.items() if isinstance(v, msgpack.ExtType) and v.code == 0]
+    out = {'type': pkt.packet_type, 'nsp': pkt.namespace}
+    if pkt.id is not None and 'id' not in undef:
+        out['id'] = pkt.id
+    if 'data' in m and 'data' not in undef:
+        out['data'] = _jsonable(pkt.data)
+    info = {'keys': list(m)}
+    extra = {k: _jsonable(v) for k, v in m.items() if k not in ('type', 'nsp', 'id', 'data')}
+    if extra:
+        info['extra'] = extra
+    if undef:
+        info['undefined'] = undef
+    _record({'dir': direction, 'sio': out, 'msgpack': info}, sid)
+
+
 def _feed_sio(sid, direction, data):
     key = (sid, direction)
+    if SERIALIZER == 'msgpack':
+        try:
+            _log_msgpack(sid, direction, bytes(data) if isinstance(data, bytearray) else data)
+        except Exception as e:
+            records.append({'dir': direction, 'sio_error': repr(e)})
+        return
     try:
         if isinstance(data, (bytes, bytearray)):
             pkt = _pending.get(key)
@@ -290,7 +331,9 @@ def _install_gevent():
     eio_gevent._async['websocket'] = WS
 
 
-def install(driver):
+def install(driver, serializer='default'):
+    global SERIALIZER
+    SERIALIZER = serializer
     {'aiohttp': _install_aiohttp, 'gevent': _install_gevent}[driver]()
 
 

@@ -36,6 +36,12 @@
 // Without a sioParser (installEio6(): a plain engine.io server, no
 // Socket.IO) only the Engine.IO lines are written.
 //
+// With socket.io-msgpack-parser (installSio4({msgpack: true}), for a server
+// created with that `parser`), every Engine.IO message is one MessagePack
+// Socket.IO packet, decoded with that parser's own Decoder; its "sio" line
+// also gets a "msgpack" member (the map's keys in wire order, the keys other
+// than type/nsp/id/data, the keys whose value is notepack.io's undefined).
+//
 // computeExpect() derives, from the server's point of view, which Socket.IO
 // requests with an ack id were acked late or never, and which sessions ended
 // by a ping timeout; setExpect() appends that as a last {"expect": ...} line.
@@ -59,6 +65,39 @@ function toJsonable(v) {
   return v;
 }
 
+// MessagePack (socket.io-msgpack-parser: one map per Socket.IO packet, its
+// binary values inside): notepack.io decodes its own "undefined" extension
+// (fixext 1, type 0) to undefined, which JSON would drop or turn into null;
+// in "data" it is written as {"undefined": true}
+function msgpackJsonable(v) {
+  if (v === undefined) return { undefined: true };
+  if (Buffer.isBuffer(v) || v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return toJsonable(v);
+  if (Array.isArray(v)) return v.map(msgpackJsonable);
+  if (v && typeof v === 'object') {
+    const o = {};
+    for (const k of Object.keys(v)) o[k] = msgpackJsonable(v[k]);
+    return o;
+  }
+  return v;
+}
+
+// the decoded map itself, beyond the sio view: every key in the order of the
+// map on the wire, the keys other than type/nsp/id/data with their values
+// ("extra", e.g. the client's "options"), and the keys whose value is
+// notepack's "undefined" ("undefined"; sio leaves such an id or data out)
+function msgpackMap(p) {
+  const keys = Object.keys(p);
+  const m = { keys };
+  const extra = {};
+  for (const k of keys) {
+    if (!['type', 'nsp', 'id', 'data'].includes(k)) extra[k] = msgpackJsonable(p[k]);
+  }
+  if (Object.keys(extra).length) m.extra = extra;
+  const undef = keys.filter((k) => p[k] === undefined);
+  if (undef.length) m.undefined = undef;
+  return m;
+}
+
 /**
  * opts:
  *   Transport, Polling, WebSocket : transport classes/constructors
@@ -66,6 +105,11 @@ function toJsonable(v) {
  *   eio3Parser                    : engine.io-parser 2.x (engine.io 3 only;
  *                                   engine.io 6 transports carry .parser)
  *   sioParser                     : the server's socket.io-parser module
+ *                                   (or socket.io-msgpack-parser)
+ *   msgpack                       : sioParser is socket.io-msgpack-parser:
+ *                                   "sio" lines get a "msgpack" member
+ *                                   (msgpackMap) and undefined values in
+ *                                   data become {"undefined": true}
  */
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
@@ -93,10 +137,13 @@ function install(opts) {
         // into EVENT/ACK and drops "attachments"; keep the header's values
         const out = { type: slot.header ? slot.header.type : p.type, nsp: p.nsp };
         if (p.id !== undefined && p.id !== null && !Number.isNaN(p.id)) out.id = p.id;
-        if (p.data !== undefined) out.data = toJsonable(p.data);
+        if (p.data !== undefined) out.data = opts.msgpack ? msgpackJsonable(p.data) : toJsonable(p.data);
         if (slot.header) out.attachments = slot.header.attachments;
         slot.header = null;
-        records.push(stamp({ dir, sio: out, sid: st.sid }));
+        const rec = { dir, sio: out };
+        if (opts.msgpack) rec.msgpack = msgpackMap(p);
+        rec.sid = st.sid;
+        records.push(stamp(rec));
       });
       st.dec[dir] = slot;
     }
@@ -361,7 +408,9 @@ exports.installSio2 = function () {
   });
 };
 
-exports.installSio4 = function () {
+// over.msgpack: the server uses socket.io-msgpack-parser (parser option);
+// the truth is decoded with it instead of socket.io-parser
+exports.installSio4 = function (over = {}) {
   const path = require('path');
   const base = require.resolve('sio4');
   const eioMain = require.resolve('engine.io', { paths: [base] });
@@ -372,7 +421,9 @@ exports.installSio4 = function () {
     WebSocket: require(path.join(eioDir, 'transports/websocket.js')).WebSocket,
     Socket: require(path.join(eioDir, 'socket.js')).Socket,
     eio4Parser: require(require.resolve('engine.io-parser', { paths: [eioMain] })),
-    sioParser: require(require.resolve('socket.io-parser', { paths: [base] }))
+    sioParser: over.msgpack ? require('socket.io-msgpack-parser')
+      : require(require.resolve('socket.io-parser', { paths: [base] })),
+    msgpack: !!over.msgpack
   });
 };
 
