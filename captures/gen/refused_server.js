@@ -20,7 +20,6 @@
 // Records the ground truth (truth_logger.js; the refused handshakes are
 // "http_error" lines) and exits once the accepted client has disconnected.
 
-var http = require('http');
 var truth = require('./truth_logger'); // must come before the server starts
 var sio = require('socket.io');
 
@@ -31,37 +30,15 @@ if (!port || !truthPath) {
   process.exit(2);
 }
 
-function log() {
-  var a = Array.prototype.slice.call(arguments);
-  console.log.apply(console, ['[server]'].concat(a));
-}
-var failed = false;
-function fail(msg) {
-  console.error('[server] FAIL: ' + msg);
-  failed = true;
-}
-var watchdog = setTimeout(function () {
-  fail('scenario did not finish within 20 s');
-  finish();
-}, 20000);
-
-var sockets = new Set();
-var server = http.createServer(function (req, res) {
-  res.writeHead(404, { 'Content-Type': 'text/plain' });
-  res.end('not found');
+var base = require('../server_base').create({
+  truth: truth, truthPath: truthPath, watchdogMs: 20000,
+  needed: ['refused bad', 'failed crash', 'accepted good', 'hello', 'disconnect']
 });
-server.on('connection', function (s) {
-  sockets.add(s);
-  s.on('close', function () { sockets.delete(s); });
-});
+var log = base.log, fail = base.fail, step = base.step;
 
-var io = sio.listen(server);
+var io = sio.listen(base.server);
 io.set('log level', 1);
 io.set('transports', ['websocket']);
-
-var steps = {};
-function step(name) { log('step', name); steps[name] = true; }
-var needed = ['refused bad', 'failed crash', 'accepted good', 'hello', 'disconnect'];
 
 io.set('authorization', function (handshakeData, callback) {
   var token = handshakeData.query.token;
@@ -91,21 +68,8 @@ io.sockets.on('connection', function (socket) {
   socket.on('disconnect', function (reason) {
     log('disconnect:', reason);
     step('disconnect');
-    setTimeout(finish, 700);
+    setTimeout(base.finish, 700);
   });
 });
 
-var finished = false;
-function finish() {
-  if (finished) return;
-  finished = true;
-  clearTimeout(watchdog);
-  needed.forEach(function (n) { if (!steps[n]) fail('step not done: ' + n); });
-  require('fs').writeFileSync(truthPath, truth.toJsonl());
-  log('wrote ' + truth.records.length + ' truth records to ' + truthPath);
-  server.close();
-  sockets.forEach(function (s) { s.destroy(); });
-  setTimeout(function () { process.exit(failed ? 1 : 0); }, 200);
-}
-
-server.listen(port, '127.0.0.1', function () { log('listening on 127.0.0.1:' + port); });
+base.listen(port);

@@ -23,8 +23,6 @@
 // Records the ground truth (truth_logger.js, with "sid" on every line and a
 // final "expect" line) and exits once both clients are gone.
 
-var fs = require('fs');
-var http = require('http');
 var truth = require('./truth_logger'); // must come before the server starts
 var sio = require('socket.io');
 
@@ -35,37 +33,19 @@ if (!port || !truthPath) {
   process.exit(2);
 }
 
-var T0 = Date.now();
-function log() {
-  var a = Array.prototype.slice.call(arguments);
-  console.log.apply(console, ['[server +' + (Date.now() - T0) + 'ms]'].concat(a));
-}
-var failed = false;
-function fail(msg) {
-  console.error('[server] FAIL: ' + msg);
-  failed = true;
-}
-var watchdog = setTimeout(function () {
-  fail('scenario did not finish within 27 s');
-  finish();
-}, 27000);
+var base = require('../server_base').create({
+  truth: truth, truthPath: truthPath, watchdogMs: 27000, timed: true,
+  needed: ['A hello', 'B1 hello', 'slow acked', 'A ignored', 'A ticks', 'block sent',
+    'B1 heartbeat timeout', 'B2 hello', 'again acked', 'B2 gone', 'A gone']
+});
+var log = base.log, fail = base.fail, step = base.step;
 
 var SLOW_ACK_MS = 700;
 var TICKS = 16;
 var BLOCK_MS = 5000;
 var BLOCK_AFTER_MS = 3000;   // a few heartbeat rounds on B's first session first
 
-var sockets = new Set();
-var server = http.createServer(function (req, res) {
-  res.writeHead(404, { 'Content-Type': 'text/plain' });
-  res.end('not found');
-});
-server.on('connection', function (s) {
-  sockets.add(s);
-  s.on('close', function () { sockets.delete(s); });
-});
-
-var io = sio.listen(server);
+var io = sio.listen(base.server);
 io.set('log level', 1);
 io.set('transports', ['websocket', 'xhr-polling']);
 io.set('heartbeat interval', 1);
@@ -74,11 +54,6 @@ io.set('close timeout', 3);
 io.set('polling duration', 2);
 
 // ---------------------------------------------------------------- state
-var steps = {};
-function step(name) { log('step', name); steps[name] = true; }
-var needed = ['A hello', 'B1 hello', 'slow acked', 'A ignored', 'A ticks', 'block sent',
-  'B1 heartbeat timeout', 'B2 hello', 'again acked', 'B2 gone', 'A gone'];
-
 var who = {};                 // sid -> 'A' | 'B1' | 'B2'
 var bSessions = 0;
 var A = null, B = null;
@@ -159,17 +134,12 @@ io.sockets.on('connection', function (socket) {
       if (reason !== 'booted') fail('A ended by ' + reason);
       step('A gone');
     }
-    if (++gone === 3) setTimeout(finish, 700);
+    if (++gone === 3) setTimeout(base.finish, 700);
   });
 });
 
 // ---------------------------------------------------------------- shutdown
-var finished = false;
-function finish() {
-  if (finished) return;
-  finished = true;
-  clearTimeout(watchdog);
-  needed.forEach(function (n) { if (!steps[n]) fail('step not done: ' + n); });
+base.onFinish(function () {
   var expect = truth.computeExpect(500);
   truth.setExpect(expect);
   log('expect', JSON.stringify(expect));
@@ -182,13 +152,6 @@ function finish() {
   if (roles(expect.unanswered) !== 'A c2s ignored,B1 s2c block') fail('unanswered: ' + roles(expect.unanswered));
   if (roles(expect.timed_out_sessions) !== 'B1') fail('timed out: ' + roles(expect.timed_out_sessions));
   if (expect.sessions !== 3) fail('sessions: ' + expect.sessions);
-  fs.writeFileSync(truthPath, truth.toJsonl());
-  log('wrote ' + truth.records.length + ' truth records to ' + truthPath);
-  server.close();
-  sockets.forEach(function (s) { s.destroy(); });
-  setTimeout(function () { process.exit(failed ? 1 : 0); }, 200);
-}
-
-server.listen(port, '127.0.0.1', function () {
-  log('listening on 127.0.0.1:' + port);
 });
+
+base.listen(port);

@@ -6,7 +6,6 @@
 
 var fs = require('fs');
 var path = require('path');
-var http = require('http');
 var truth = require('./truth_logger'); // must come before the server starts
 var sio = require('socket.io');
 var S = require('./scenario_data');
@@ -22,25 +21,13 @@ if (!transport || !port || !truthPath) {
 }
 var polling = transport !== 'websocket';
 
-function log() {
-  var a = Array.prototype.slice.call(arguments);
-  console.log.apply(console, ['[server]'].concat(a));
-}
+var base = require('../server_base').create({
+  truth: truth, truthPath: truthPath, watchdogMs: 25000, onRequest: servePage
+});
+var log = base.log, fail = base.fail;
 
-var failed = false;
-function fail(msg) {
-  console.error('[server] FAIL: ' + msg);
-  failed = true;
-}
-
-var watchdog = setTimeout(function () {
-  fail('scenario did not finish within 25 s');
-  finish();
-}, 25000);
-
-var sockets = new Set();
-var server = http.createServer(function (req, res) {
-  // non-socket.io requests: the scenario page for the browser client
+// non-socket.io requests: the scenario page for the browser client
+function servePage(req, res) {
   var url = req.url.split('?')[0];
   if (url === '/') {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
@@ -63,13 +50,9 @@ var server = http.createServer(function (req, res) {
     res.writeHead(404, { 'Content-Type': 'text/plain' });
     res.end('not found');
   }
-});
-server.on('connection', function (s) {
-  sockets.add(s);
-  s.on('close', function () { sockets.delete(s); });
-});
+}
 
-var io = sio.listen(server);
+var io = sio.listen(base.server);
 io.set('log level', 1);
 io.set('transports', [transport]);
 io.set('heartbeat interval', 1);
@@ -81,19 +64,7 @@ io.set('browser client minification', true);
 var resultSeen = false, disconnectSeen = false;
 function maybeFinish() {
   // let the last writes drain, then stop
-  if (disconnectSeen && (resultSeen || !browser)) setTimeout(finish, 700);
-}
-
-var finished = false;
-function finish() {
-  if (finished) return;
-  finished = true;
-  clearTimeout(watchdog);
-  fs.writeFileSync(truthPath, truth.toJsonl());
-  log('wrote ' + truth.records.length + ' truth records to ' + truthPath);
-  server.close();
-  sockets.forEach(function (s) { s.destroy(); });
-  setTimeout(function () { process.exit(failed ? 1 : 0); }, 200);
+  if (disconnectSeen && (resultSeen || !browser)) setTimeout(base.finish, 700);
 }
 
 function expectEqual(what, got, want) {
@@ -200,6 +171,4 @@ io.of('/private')
   .authorization(function (handshakeData, cb) { cb(null, false); })
   .on('connection', function () { fail('/private must refuse'); });
 
-server.listen(port, '127.0.0.1', function () {
-  log('listening on 127.0.0.1:' + port + ' transport ' + transport);
-});
+base.listen(port, ' transport ' + transport);

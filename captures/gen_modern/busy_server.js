@@ -18,7 +18,6 @@
 // nodelay: leave ws's TCP_NODELAY on (fewer messages per segment; see
 // README_modern.md).
 
-const http = require('http');
 const recorder = require('./truth_recorder');
 const { ROUNDS, NAMESPACES, EVENT_NAMES, buildPlan, ackReply, argsOf, norm } = require('./busy_plan');
 
@@ -31,31 +30,16 @@ if (!port || !truthPath || !['nagle', 'nodelay'].includes(coalesce)) {
 
 const truth = recorder.installSio4();    // before the server is created
 
-const T0 = Date.now();
-const log = (...a) => console.log(`[server +${Date.now() - T0}ms]`, ...a);
-let failed = false;
-let failures = 0;
-function fail(msg) {
-  if (++failures <= 20) console.error('[server] FAIL: ' + msg);
-  failed = true;
-}
-const watchdog = setTimeout(() => { fail('scenario did not finish within 25 s'); finish(); }, 25000);
+const base = require('../server_base').create({
+  truth, truthPath, watchdogMs: 25000, timed: true, maxFailLines: 20
+});
+const { log, fail } = base;
 
 const plan = buildPlan();
 const c2sAll = plan.flatMap((r) => r.c2s);
 
-const sockets = new Set();
-const server = http.createServer((req, res) => {
-  res.writeHead(404, { 'Content-Type': 'text/plain' });
-  res.end('not found');
-});
-server.on('connection', (s) => {
-  sockets.add(s);
-  s.on('close', () => sockets.delete(s));
-});
-
 const { Server } = require('sio4');
-const io = new Server(server, {
+const io = new Server(base.server, {
   pingInterval: 1000,
   pingTimeout: 2000,
   transports: ['websocket'],
@@ -138,26 +122,16 @@ io.engine.on('connection', (conn) => {
   if (coalesce === 'nagle') conn.transport.socket._socket.setNoDelay(false);   // the ws's net.Socket
   conn.on('close', (reason) => {
     log('engine close:', reason);
-    setTimeout(finish, 500);
+    setTimeout(base.finish, 500);
   });
 });
 
-let finished = false;
-function finish() {
-  if (finished) return;
-  finished = true;
-  clearTimeout(watchdog);
+base.onFinish(() => {
   if (round !== ROUNDS) fail(`${round} rounds done, want ${ROUNDS}`);
   if (c2sNext !== c2sAll.length) fail(`${c2sNext} c2s events, want ${c2sAll.length}`);
   if (serverAcksPending) fail(`${serverAcksPending} s2c acks never answered`);
   log(`c2s events per namespace ${JSON.stringify(byNsp)}, acks sent ${clientAcksSent}, ` +
     `s2c acks answered ${serverAcksDone}`);
-  for (const n of truth.notes()) log('recorder note:', JSON.stringify(n));
-  truth.write(truthPath);
-  log('wrote ' + truth.records.length + ' truth records to ' + truthPath);
-  server.close();
-  sockets.forEach((s) => s.destroy());
-  setTimeout(() => process.exit(failed ? 1 : 0), 200);
-}
+});
 
-server.listen(port, '127.0.0.1', () => log('listening on 127.0.0.1:' + port));
+base.listen(port);

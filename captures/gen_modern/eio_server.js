@@ -13,7 +13,6 @@
 // closes the session after a few ping/pong rounds; the server then writes the
 // ground truth and exits.
 
-const http = require('http');
 const recorder = require('./truth_recorder');
 const D = require('./eio_data');
 
@@ -27,22 +26,10 @@ if (!['websocket', 'polling'].includes(mode) || !port || !truthPath) {
 const truth = recorder.installEio6();   // before the server is created
 const eio = recorder.engineIo();
 
-const log = (...a) => console.log('[server]', ...a);
-let failed = false;
-function fail(msg) {
-  console.error('[server] FAIL: ' + msg);
-  failed = true;
-}
-const watchdog = setTimeout(() => { fail('scenario did not finish within 25 s'); finish(); }, 25000);
+const base = require('../server_base').create({ truth, truthPath, watchdogMs: 25000 });
+const { log, fail } = base;
 
-const sockets = new Set();
-const server = http.createServer((req, res) => {
-  res.writeHead(404, { 'Content-Type': 'text/plain' });
-  res.end('not found');
-});
-server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-
-const engine = eio.attach(server, {
+const engine = eio.attach(base.server, {
   pingInterval: 1000,
   pingTimeout: 2000,
   transports: mode === 'websocket' ? ['polling', 'websocket'] : ['polling'],
@@ -79,23 +66,13 @@ engine.on('connection', (socket) => {
   socket.on('close', (reason) => {
     log('engine close:', reason);
     closed = true;
-    setTimeout(finish, 700);
+    setTimeout(base.finish, 700);
   });
 });
 
-let finished = false;
-function finish() {
-  if (finished) return;
-  finished = true;
-  clearTimeout(watchdog);
+base.onFinish(() => {
   if (!sent) fail('the server never sent its messages');
   if (!closed) fail('the session did not close');
-  for (const n of truth.notes()) log('recorder note:', JSON.stringify(n));
-  truth.write(truthPath);
-  log('wrote ' + truth.records.length + ' truth records to ' + truthPath);
-  server.close();
-  sockets.forEach((s) => s.destroy());
-  setTimeout(() => process.exit(failed ? 1 : 0), 200);
-}
+});
 
-server.listen(port, '127.0.0.1', () => log('listening on 127.0.0.1:' + port));
+base.listen(port);

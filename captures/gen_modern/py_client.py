@@ -14,22 +14,13 @@ leaves /chat (and "/") with its final disconnect().
 import asyncio
 import sys
 
-import socketio
-
+import py_client_base
 import py_scenario_data as S
+import socketio
+from py_client_base import T, expect, log
 
 port = int(sys.argv[1])
 POLLING_ONLY = sys.argv[2:] == ['polling']
-T = 6
-
-
-def log(*a):
-    print('[client]', *a, flush=True)
-
-
-def expect(what, got, want):
-    if got != want:
-        raise AssertionError('%s: got %r want %r' % (what, got, want))
 
 
 async def main():
@@ -52,13 +43,7 @@ async def main():
     sio.on('connect_error', lambda data: resolve('private error', data), namespace='/private')
     sio.on('disconnect', lambda: resolve('admin kicked'), namespace='/admin')
 
-    async def on_disconnect():
-        # disconnect() queues DISCONNECT for each namespace and the Engine.IO
-        # CLOSE packet, then closes the WebSocket right away; yielding here
-        # (the library awaits this handler first) lets its writer task put
-        # the queued packets on the wire before the close
-        await asyncio.sleep(0.2)
-    sio.on('disconnect', on_disconnect, namespace='/')
+    py_client_base.let_disconnect_finish(sio)    # the "/" disconnect handler
     sio.on('chat welcome', lambda *a: resolve('chat welcome', list(a)), namespace='/chat')
     sio.on('rate', lambda q: 5, namespace='/chat')
     sio.on('rated', lambda *a: resolve('rated', list(a)), namespace='/chat')
@@ -128,16 +113,9 @@ async def main():
     log('/admin kicked')
 
     # 8. clean close: DISCONNECT for "/" and /chat, then the Engine.IO close
-    #    (see on_disconnect)
-    await sio.disconnect()
-    await asyncio.sleep(0.5)
-    log('scenario ok')
-    return 0
+    #    (see let_disconnect_finish)
+    return await py_client_base.disconnect_and_end(sio)
 
 
 if __name__ == '__main__':
-    try:
-        sys.exit(asyncio.run(asyncio.wait_for(main(), 25)))
-    except Exception as e:
-        print('[client] FAIL: %r' % (e,), flush=True)
-        sys.exit(1)
+    py_client_base.run(main)

@@ -15,20 +15,12 @@ import asyncio
 import sys
 import time
 
+import py_client_base
 import socketio
+from py_client_base import T, expect, log
 
 port = int(sys.argv[1])
 URL = 'http://127.0.0.1:%d' % port
-T = 6
-
-
-def log(*a):
-    print('[client]', *a, flush=True)
-
-
-def expect(what, got, want):
-    if got != want:
-        raise AssertionError('%s: got %r want %r' % (what, got, want))
 
 
 async def main():
@@ -68,26 +60,15 @@ async def main():
     # ---- session 2: a new client
     await asyncio.sleep(0.3)
     sio2 = socketio.AsyncClient(reconnection=False)
-
-    async def on_disconnect():
-        # let the writer put DISCONNECT and the Engine.IO close on the wire
-        await asyncio.sleep(0.2)
-    sio2.on('disconnect', on_disconnect)
+    py_client_base.let_disconnect_finish(sio2)
     await sio2.connect(URL, transports=['polling'])
     log('session 2', sio2.eio.sid)
     if sio2.eio.sid == eio_sid_1:
         raise AssertionError('same engine.io sid twice')
     expect('hello ack 2', await sio2.call('hello', 2, timeout=T), ('hi', 2))
     expect('again ack', await sio2.call('again', 1, timeout=T), ('welcome back', 1))
-    await sio2.disconnect()
-    await asyncio.sleep(0.5)
-    log('scenario ok')
-    return 0
+    return await py_client_base.disconnect_and_end(sio2)
 
 
 if __name__ == '__main__':
-    try:
-        sys.exit(asyncio.run(asyncio.wait_for(main(), 25)))
-    except Exception as e:
-        print('[client] FAIL: %r' % (e,), flush=True)
-        sys.exit(1)
+    py_client_base.run(main)

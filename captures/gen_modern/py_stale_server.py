@@ -27,10 +27,12 @@ The truth has "sid" on every line and ends with an {"expect": ...} line.
 import asyncio
 import sys
 
+import py_server_base as B
 import py_truth
 import socketio
 from aiohttp import web
 from engineio import asyncio_socket
+from py_server_base import expect, fail, log, step
 
 py_truth.install('aiohttp')     # hooks engineio before the server exists
 py_truth.STAMP_SID = True
@@ -40,31 +42,10 @@ truth_path = sys.argv[2]
 
 BLOCK_S = 4
 WHILE_YOU_SLEEP = 'sent while the client blocks its event loop'
-failed = []
-done = set()
 NEEDED = {'hello 1', 'block sent', 'while you sleep sent', 'session 1 gone', 'hello 2', 'again',
           'session 2 closed'}
 eio_sids = []             # Engine.IO session ids in connect order
 timed_out = []            # Engine.IO sids python-engineio closed for a ping timeout
-
-
-def log(*a):
-    print('[server]', *a, flush=True)
-
-
-def fail(msg):
-    print('[server] FAIL: ' + msg, flush=True)
-    failed.append(msg)
-
-
-def step(name):
-    log('step', name)
-    done.add(name)
-
-
-def expect(what, got, want):
-    if got != want:
-        fail('%s: got %r want %r' % (what, got, want))
 
 
 # which sessions python-engineio closes for a ping timeout: its
@@ -124,7 +105,7 @@ async def on_again(sid, n):
 @sio.on('disconnect')
 async def on_disconnect(sid):
     log('/ disconnect', sid)
-    if 'session 1 gone' not in done:
+    if 'session 1 gone' not in B.done:
         step('session 1 gone')
     else:
         step('session 2 closed')
@@ -150,32 +131,17 @@ def expectations():
             'sessions': len(eio_sids)}
 
 
-async def main():
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, '127.0.0.1', port)
-    await site.start()
-    log('listening on 127.0.0.1:%d' % port)
-    try:
-        await asyncio.wait_for(finished.wait(), 25)
-    except asyncio.TimeoutError:
-        fail('scenario did not finish within 25 s')
-    for n in sorted(NEEDED - done):
-        fail('step not done: ' + n)
+def the_end():
+    B.check_steps(NEEDED)
     expect('sessions timed out', timed_out, eio_sids[:1])
     errors = [r for r in py_truth.records if 'http_error' in r]
     log('http errors:', [(r['sid'], r['http_error']['status'], r['http_error']['body'])
                          for r in errors])
     if not errors or any(r['sid'] != eio_sids[0] for r in errors):
         fail('expected HTTP errors for the closed session only')
-    for p in py_truth.problems():
-        fail('recorder: %r' % (p,))
     py_truth.records.append({'expect': expectations()})
-    py_truth.write(truth_path)
-    log('wrote %d truth records to %s' % (len(py_truth.records), truth_path))
-    await runner.cleanup()
-    return 1 if failed else 0
+    B.write_truth(truth_path)
 
 
 if __name__ == '__main__':
-    sys.exit(asyncio.run(main()))
+    sys.exit(asyncio.run(B.serve_aiohttp(app, port, finished, the_end)))

@@ -21,8 +21,6 @@
 // Records the ground truth (truth_recorder.js, with "sid" on every line and a
 // final "expect" line) and exits once both clients are gone.
 
-const fs = require('fs');
-const http = require('http');
 const recorder = require('./truth_recorder');
 
 const [portArg, truthPath] = process.argv.slice(2);
@@ -34,28 +32,19 @@ if (!port || !truthPath) {
 
 const truth = recorder.installSio4();    // before the server is created
 
-const T0 = Date.now();
-const log = (...a) => console.log(`[server +${Date.now() - T0}ms]`, ...a);
-let failed = false;
-function fail(msg) {
-  console.error('[server] FAIL: ' + msg);
-  failed = true;
-}
-const watchdog = setTimeout(() => { fail('scenario did not finish within 27 s'); finish(); }, 27000);
+const base = require('../server_base').create({
+  truth, truthPath, watchdogMs: 27000, timed: true,
+  needed: ['A1 hello', 'B hello', 'slow acked', 'block sent', 'A1 ping timeout',
+    'A2 hello', 'again acked', 'A2 gone', 'B ignored', 'B ticks', 'B gone']
+});
+const { log, fail, step } = base;
 
 const SLOW_ACK_MS = 700;
 const TICKS = 16;
 const BLOCK_AFTER_MS = 1500;   // a few ping/pong rounds on A's first session first
 
-const sockets = new Set();
-const server = http.createServer((req, res) => {
-  res.writeHead(404, { 'Content-Type': 'text/plain' });
-  res.end('not found');
-});
-server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-
 const { Server } = require('sio4');
-const io = new Server(server, {
+const io = new Server(base.server, {
   pingInterval: 1000,
   pingTimeout: 1500,
   transports: ['polling', 'websocket'],
@@ -65,11 +54,6 @@ const io = new Server(server, {
 truth.watchRejected(io.engine);
 
 // ---------------------------------------------------------------- state
-const steps = new Set();
-function step(name) { log('step', name); steps.add(name); }
-const needed = ['A1 hello', 'B hello', 'slow acked', 'block sent', 'A1 ping timeout',
-  'A2 hello', 'again acked', 'A2 gone', 'B ignored', 'B ticks', 'B gone'];
-
 const who = new Map();          // engine sid -> 'A1' | 'A2' | 'B'
 let aSessions = 0;
 let A = null;                   // current socket of client A
@@ -161,16 +145,11 @@ io.engine.on('connection', (conn) => {
   conn.on('close', (reason) => {
     log('engine close', conn.id, who.get(conn.id), reason);
     // A1 (ping timeout), A2 and B
-    if (++engineCloses === 3) setTimeout(finish, 700);
+    if (++engineCloses === 3) setTimeout(base.finish, 700);
   });
 });
 
-let finished = false;
-function finish() {
-  if (finished) return;
-  finished = true;
-  clearTimeout(watchdog);
-  for (const n of needed) if (!steps.has(n)) fail('step not done: ' + n);
+base.onFinish(() => {
   const expect = truth.computeExpect(500);
   truth.setExpect(expect);
   log('expect', JSON.stringify(expect));
@@ -183,12 +162,6 @@ function finish() {
   if (JSON.stringify(unans.sort()) !== '["A1 s2c block","B c2s ignored"]') fail('unanswered: ' + unans);
   if (JSON.stringify(tout) !== '["A1"]') fail('timed out: ' + tout);
   if (expect.sessions !== 3) fail('sessions: ' + expect.sessions);
-  for (const n of truth.notes()) log('recorder note:', JSON.stringify(n));
-  truth.write(truthPath);
-  log('wrote ' + truth.records.length + ' truth records to ' + truthPath);
-  server.close();
-  sockets.forEach((s) => s.destroy());
-  setTimeout(() => process.exit(failed ? 1 : 0), 200);
-}
+});
 
-server.listen(port, '127.0.0.1', () => log('listening on 127.0.0.1:' + port));
+base.listen(port);

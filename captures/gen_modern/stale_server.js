@@ -30,7 +30,6 @@
 // recordHttpErrors) and the refused POST's packets ("rejected",
 // watchRejected), both logged from engine.io's "connection_error" event.
 
-const http = require('http');
 const recorder = require('./truth_recorder');
 
 const [phaseArg, portArg, truthPath] = process.argv.slice(2);
@@ -43,27 +42,21 @@ if (![1, 2].includes(phase) || !port || !truthPath) {
 
 const truth = recorder.installSio4();    // before the server is created
 
-const T0 = Date.now();
-const log = (...a) => console.log(`[server ${phase} +${Date.now() - T0}ms]`, ...a);
-let failed = false;
-function fail(msg) {
-  console.error(`[server ${phase}] FAIL: ` + msg);
-  failed = true;
-}
-const watchdog = setTimeout(() => { fail('scenario did not finish within 20 s'); finish(); }, 20000);
+// process 2 appends to what process 1 wrote
+const base = require('../server_base').create({
+  truth, truthPath, writeOptions: { append: phase === 2 }, watchdogMs: 20000,
+  tag: `server ${phase}`, timed: true,
+  needed: phase === 1
+    ? ['hello', 'restarting sent']
+    : ['stale GET refused', 'stale POST refused', 'hello', 'back', 'engine close']
+});
+const { log, fail, step } = base;
 
 const RESTART_AFTER_MS = 1500;
 const EXIT_AFTER_MS = 600;
 
-const sockets = new Set();
-const server = http.createServer((req, res) => {
-  res.writeHead(404, { 'Content-Type': 'text/plain' });
-  res.end('not found');
-});
-server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-
 const { Server } = require('sio4');
-const io = new Server(server, {
+const io = new Server(base.server, {
   pingInterval: 1000,
   pingTimeout: 4000,
   transports: ['polling'],
@@ -72,12 +65,6 @@ const io = new Server(server, {
 });
 truth.watchRejected(io.engine);
 truth.recordHttpErrors(io.engine);
-
-const steps = new Set();
-function step(name) { log('step', name); steps.add(name); }
-const needed = phase === 1
-  ? ['hello', 'restarting sent']
-  : ['stale GET refused', 'stale POST refused', 'hello', 'back', 'engine close'];
 
 io.engine.on('connection_error', ({ req, code, message }) => {
   log('connection_error', req.method, req.url, code, message);
@@ -91,7 +78,7 @@ io.engine.on('connection', (conn) => {
     log('engine close:', reason);
     if (phase === 2) {
       step('engine close');
-      setTimeout(finish, 700);
+      setTimeout(base.finish, 700);
     }
   });
 });
@@ -106,7 +93,7 @@ io.on('connection', (socket) => {
       setTimeout(() => {
         socket.emit('restarting', 'server process 1 is going away');
         step('restarting sent');
-        setTimeout(finish, EXIT_AFTER_MS);
+        setTimeout(base.finish, EXIT_AFTER_MS);
       }, RESTART_AFTER_MS);
     }
   });
@@ -119,20 +106,6 @@ io.on('connection', (socket) => {
   socket.on('disconnect', (reason) => log('/ disconnect:', reason));
 });
 
-let finished = false;
-function finish() {
-  if (finished) return;
-  finished = true;
-  clearTimeout(watchdog);
-  for (const n of needed) if (!steps.has(n)) fail('step not done: ' + n);
-  for (const n of truth.notes()) log('recorder note:', JSON.stringify(n));
-  truth.write(truthPath, { append: phase === 2 });
-  log('wrote ' + truth.records.length + ' truth records to ' + truthPath);
-  // no io.close(): process 1 goes away like a killed process, without a close
-  // packet (no poll is pending then anyway)
-  server.close();
-  sockets.forEach((s) => s.destroy());
-  setTimeout(() => process.exit(failed ? 1 : 0), 200);
-}
-
-server.listen(port, '127.0.0.1', () => log('listening on 127.0.0.1:' + port));
+// base.finish: no io.close(), so process 1 goes away like a killed process,
+// without a close packet (no poll is pending then anyway)
+base.listen(port);
