@@ -3,7 +3,7 @@ included, TLS and HTTP/2 ones too), the frames tshark marks malformed with the p
 without it (--disable-protocol sio --disable-protocol eio), apart from the plugin's own experts, which are
 expert items (sio.malformed, eio.malformed) and never a "Malformed Packet" exception. The one way they may
 differ is fewer: a frame of many WebSocket messages that stock tshark stops at its protocol layer limit
-decodes in full with the plugin (m4_busy), which adds no layer of its own to a WebSocket message."""
+decodes in full with the plugin (m4_busy on 4.0), which adds no layer of its own to a WebSocket message."""
 
 import os
 import unittest
@@ -31,7 +31,8 @@ class NoWorse(unittest.TestCase):
                 if name != "m4_busy.pcapng":
                     self.assertEqual(with_plugin, without, (name, passes))
                 else:
-                    self.assertEqual((with_plugin, len(without)), ([], 3), passes)
+                    # stock tshark 4.0 stops 3 of its frames at the layer limit, 4.4 and 4.6 none
+                    self.assertEqual(with_plugin, [], passes)
 
 
 if __name__ == "__main__":
