@@ -6,7 +6,9 @@ Writes OUT_DIR/raw/<sha1> (payload bytes) and OUT_DIR/corpus/<harness>/<sha1> (a
 payload) for each harness.
 """
 import ast
+import base64
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -51,13 +53,22 @@ for name in sorted(os.listdir(captures)):
                 if data and len(data) < 65536:
                     seeds.add(data)
 
+# Engine.IO messages of the truth files (base64: the binary ones, such as MessagePack packets)
+for name in sorted(os.listdir(captures)):
+    if not name.endswith(".truth.jsonl"):
+        continue
+    for line in open(os.path.join(captures, name), encoding="utf-8"):
+        data = json.loads(line).get("eio", {}).get("data")
+        if isinstance(data, dict) and isinstance(data.get("base64"), str):
+            seeds.add(base64.b64decode(data["base64"]))
+
 for data in seeds:
     with open(os.path.join(raw, hashlib.sha1(data).hexdigest()), "wb") as f:
         f.write(data)
 
 # Each harness's first input byte picks an entry point; every seed goes in once,
 # under a selector derived from its hash (libFuzzer mutates that byte too).
-SELECTORS = {"fuzz_v1": 3, "fuzz_eio": 10, "fuzz_transport": 5, "fuzz_json": 4}
+SELECTORS = {"fuzz_v1": 3, "fuzz_eio": 10, "fuzz_transport": 5, "fuzz_json": 4, "fuzz_msgpack": 2}
 for harness, n in SELECTORS.items():
     corpus = os.path.join(out, "corpus", harness)
     os.makedirs(corpus, exist_ok=True)

@@ -16,8 +16,10 @@ CHROOTS="${SIO_CHROOT_DIR:-/var/tmp/sio-chroots}"
 
 # What the build and the tests need inside a chroot (the host-only tools —
 # clang for the fuzzers, valgrind — are left out).
+# msgpack-c's development package is picked inside the chroot (msgpack_package): the
+# "msgpack-c" entry stands for it (and changes the stamp of chroots made without it).
 CHROOT_PACKAGES=(cmake g++ make pkg-config python3 time tshark wireshark-dev libglib2.0-dev libsimdjson-dev
-                 googletest libgtest-dev libbenchmark-dev util-linux passwd)
+                 googletest libgtest-dev libbenchmark-dev util-linux passwd msgpack-c)
 
 log() { printf '== %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -63,6 +65,22 @@ in_chroot() {
   ' bash "$dir" "$ROOT" "$@"
 }
 
+# msgpack-c's development package in the chroot at DIR: libmsgpack-c-dev where apt has a
+# candidate for it (trixie: 6.x, sid: 7.x), else libmsgpack-dev (bookworm: 4.0).
+msgpack_package() {
+  in_chroot "$1" sh -c 'for p in libmsgpack-c-dev libmsgpack-dev; do
+      if apt-cache policy "$p" 2>/dev/null | grep -q "^  Candidate: [^(]"; then echo "$p"; exit 0; fi
+    done; echo libmsgpack-dev'
+}
+
+# The packages to install in the chroot at DIR, the msgpack-c entry resolved.
+chroot_packages() {
+  local p
+  for p in "${CHROOT_PACKAGES[@]}"; do
+    if [ "$p" = msgpack-c ]; then msgpack_package "$1"; else echo "$p"; fi
+  done
+}
+
 # The stamp names what a ready chroot holds; a different package list makes it again.
 stamp_of() { printf '%s\n' "$1" "${CHROOT_PACKAGES[@]}" | sha256sum | cut -c1-16; }
 
@@ -89,7 +107,10 @@ make_chroot() {
   in_chroot "$tmp" sh -c 'echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections'
   in_chroot "$tmp" apt-get "${APT_OPTS[@]}" update >/dev/null
   # in sid, a first install can leave packages unconfigured: apt-get -f install finishes it
-  in_chroot "$tmp" apt-get "${APT_OPTS[@]}" install "${CHROOT_PACKAGES[@]}" >"$CHROOTS.$suite.log" 2>&1 ||
+  local packages
+  mapfile -t packages < <(chroot_packages "$tmp")
+  log "installing in the $suite chroot: ${packages[*]}"
+  in_chroot "$tmp" apt-get "${APT_OPTS[@]}" install "${packages[@]}" >"$CHROOTS.$suite.log" 2>&1 ||
     in_chroot "$tmp" apt-get "${APT_OPTS[@]}" -f install >>"$CHROOTS.$suite.log" 2>&1 ||
     { tail -n 20 "$CHROOTS.$suite.log" >&2; die "installing packages in the $suite chroot failed"; }
   in_chroot "$tmp" apt-get "${APT_OPTS[@]}" clean

@@ -8,7 +8,17 @@ BUILD="${SIO_BUILD_DIR:-$ROOT/build}"
 # Debian packages: what the plugin's build needs (run.sh), and what the tests add
 # (test.sh): GoogleTest, Google Benchmark, and for the host-only checks clang's
 # fuzzer runtime, valgrind and debootstrap (the other Wireshark versions' chroots).
-BUILD_PACKAGES=(cmake g++ make pkg-config tshark wireshark-dev libglib2.0-dev libsimdjson-dev util-linux)
+# msgpack-c's development package is libmsgpack-c-dev from trixie on, libmsgpack-dev on bookworm:
+# the first that apt has a candidate for.
+msgpack_package() {
+  local p
+  for p in libmsgpack-c-dev libmsgpack-dev; do
+    if apt-cache policy "$p" 2>/dev/null | grep -q '^  Candidate: [^(]'; then echo "$p"; return 0; fi
+  done
+  echo libmsgpack-dev
+}
+BUILD_PACKAGES=(cmake g++ make pkg-config tshark wireshark-dev libglib2.0-dev libsimdjson-dev "$(msgpack_package)"
+                util-linux)
 TEST_PACKAGES=(python3 time googletest libgtest-dev libbenchmark-dev clang valgrind debootstrap)
 
 as_root() {

@@ -39,6 +39,14 @@ const char* describe(Error e) {
     case Error::reserved_name:
       return "event name reserved by Socket.IO (connect, connect_error, disconnect, disconnecting, newListener, "
              "removeListener)";
+    case Error::msgpack_truncated: return "MessagePack value cut short by the end of the message";
+    case Error::bad_msgpack: return "byte that starts no MessagePack value";
+    case Error::msgpack_too_deep: return "MessagePack nested too deeply";
+    case Error::trailing_data: return "bytes after the end of the packet";
+    case Error::not_map: return "MessagePack packet is not a map";
+    case Error::missing_field: return "MessagePack packet without type or nsp";
+    case Error::bad_field: return "nsp is not a string or id not an unsigned integer";
+    case Error::ext_value: return "MessagePack extension where a plain value is needed";
   }
   return "unknown error";
 }

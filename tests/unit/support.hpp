@@ -31,6 +31,8 @@ inline std::string fault(sio::Fault f) {
     SIO_E(zero_length) SIO_E(length_past_end) SIO_E(bad_utf8) SIO_E(bad_frame) SIO_E(bad_handshake)
     SIO_E(bad_jsonp) SIO_E(bad_form) SIO_E(too_deep) SIO_E(too_large) SIO_E(bad_base64) SIO_E(bad_attachments)
     SIO_E(bad_data) SIO_E(bad_open) SIO_E(json_truncated) SIO_E(reserved_name)
+    SIO_E(msgpack_truncated) SIO_E(bad_msgpack) SIO_E(msgpack_too_deep) SIO_E(trailing_data) SIO_E(not_map)
+    SIO_E(missing_field) SIO_E(bad_field) SIO_E(ext_value)
 #undef SIO_E
   }
   return name + "@" + std::to_string(f.offset);

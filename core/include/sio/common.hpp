@@ -64,6 +64,15 @@ enum class Error : uint8_t {
   json_truncated,     // JSON text ends inside an array or object (a cut message)
   reserved_name,      // protocol 5 event named as socket.io-parser 4.x refuses (connect, disconnect, ...);
                       // the packet is otherwise decoded in full
+  // MessagePack packets (sio/msgpack.hpp)
+  msgpack_truncated,  // the message ends inside a MessagePack value
+  bad_msgpack,        // a byte that starts no MessagePack value
+  msgpack_too_deep,   // MessagePack maps/arrays nested beyond the supported depth
+  trailing_data,      // bytes after the end of the packet's value
+  not_map,            // a MessagePack packet that is not a map
+  missing_field,      // a MessagePack packet map without `type` or `nsp`
+  bad_field,          // a MessagePack packet member of the wrong kind (nsp not a string, id not unsigned)
+  ext_value,          // a MessagePack extension where a plain value is needed
 };
 
 const char* describe(Error e);

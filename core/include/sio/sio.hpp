@@ -5,6 +5,7 @@
 #include "sio/eio.hpp"        // IWYU pragma: export
 #include "sio/json.hpp"       // IWYU pragma: export
 #include "sio/modern.hpp"     // IWYU pragma: export
+#include "sio/msgpack.hpp"    // IWYU pragma: export
 #include "sio/packet.hpp"     // IWYU pragma: export
 #include "sio/reply.hpp"      // IWYU pragma: export
 #include "sio/text.hpp"       // IWYU pragma: export
