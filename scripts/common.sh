@@ -9,9 +9,12 @@ BUILD="${SIO_BUILD_DIR:-$ROOT/build}"
 # (test.sh): GoogleTest, Google Benchmark, and for the host-only checks clang's
 # fuzzer runtime, valgrind and debootstrap (the other Wireshark versions' chroots).
 # msgpack-c's development package is libmsgpack-c-dev from trixie on, libmsgpack-dev on bookworm:
-# the first that apt has a candidate for.
+# the one installed already, else the first that apt has a candidate for.
 msgpack_package() {
   local p
+  for p in libmsgpack-c-dev libmsgpack-dev; do
+    if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then echo "$p"; return 0; fi
+  done
   for p in libmsgpack-c-dev libmsgpack-dev; do
     if apt-cache policy "$p" 2>/dev/null | grep -q '^  Candidate: [^(]'; then echo "$p"; return 0; fi
   done
