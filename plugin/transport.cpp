@@ -152,20 +152,25 @@ bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const void* data, BodyCtx&
   if (msg->uri) {
     sio::Uri u = sio::classify_uri(msg->uri, sio_pref_resource);
     if (!u.match) return false;
-    if (is_eio(u.generation)) {
-      ctx.carrier.generation = u.generation;
-      ctx.carrier.transport = u.transport;
-      if (u.sid.present()) {
-        std::string_view sid = u.sid.in(msg->uri);
+    const bool eio = is_eio(u.generation);
+    if (!eio && u.generation != sio::Generation::v1) return false;
+    if (eio) ctx.carrier.generation = u.generation;
+    ctx.carrier.transport = u.transport;
+    if (u.sid.present()) {
+      std::string_view sid = u.sid.in(msg->uri);
+      ctx.carrier.session = wmem_strndup(pinfo->pool, sid.data(), sid.size());
+      if (eio) {
         ctx.carrier.channel =
             wmem_strdup_printf(pinfo->pool, "poll:%.*s", static_cast<int>(sid.size()), sid.data());
-        ctx.carrier.session = wmem_strndup(pinfo->pool, sid.data(), sid.size());
       }
-      if (!msg->request && is_error_status(msg->status)) {
-        ctx.kind = BodyKind::error_reply;
-        ctx.status = msg->status;
-        return true;
-      }
+    }
+    // A refusal answers a request of any transport (a handshake, a poll, a WebSocket upgrade).
+    if (!msg->request && is_error_status(msg->status)) {
+      ctx.kind = BodyKind::error_reply;
+      ctx.status = msg->status;
+      return true;
+    }
+    if (eio) {
       if (u.transport != sio::Transport::polling) return false;
       if (!msg->request && msg->post) {
         ctx.kind = is_eio_post_ack(text) ? BodyKind::post_reply : BodyKind::payload;
@@ -174,17 +179,6 @@ bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const void* data, BodyCtx&
       } else {
         ctx.kind = u.jsonp ? BodyKind::jsonp : BodyKind::payload;
       }
-      return true;
-    }
-    if (u.generation != sio::Generation::v1) return false;
-    ctx.carrier.transport = u.transport;
-    if (u.sid.present()) {
-      std::string_view sid = u.sid.in(msg->uri);
-      ctx.carrier.session = wmem_strndup(pinfo->pool, sid.data(), sid.size());
-    }
-    if (!msg->request && is_error_status(msg->status)) {
-      ctx.kind = BodyKind::error_reply;
-      ctx.status = msg->status;
       return true;
     }
     switch (u.transport) {

@@ -207,3 +207,9 @@ def fields_of(item, name):
 def field(item, name, default=None):
     values = fields_of(item, name)
     return values[0] if values else default
+
+
+def field_bytes(item, name):
+    """The bytes of the first `name` field of an item (its hex value in the PDML), or None."""
+    values = [f[2] for f in item if f[0] == name]
+    return bytes.fromhex(values[0] or "") if values else None

@@ -13,7 +13,7 @@ import os
 import re
 import unittest
 
-from siotshark import Tshark, field, fields_of
+from siotshark import Tshark, field, field_bytes, fields_of
 
 SERVER_PORTS = range(18420, 18500)
 EIO_TYPES = ["open", "close", "ping", "pong", "message", "upgrade", "noop"]
@@ -144,7 +144,7 @@ class ModernTruth(unittest.TestCase):
                     continue
                 if field(fields, "sio.error_reply") is not None:
                     # a server's refusal (non-2xx answer): its status and body, as the server wrote them
-                    body = bytes.fromhex([f[2] for f in fields if f[0] == "sio.error_reply"][0] or "").decode()
+                    body = field_bytes(fields, "sio.error_reply").decode()
                     errors.append(canon({"dir": direction, "status": int(field(fields, "sio.http_status")),
                                          "body": body}))
                     continue
@@ -156,7 +156,7 @@ class ModernTruth(unittest.TestCase):
                     entry = {"dir": direction, "type": etype}
                     binary = field(fields, "eio.binary")
                     if binary is not None:
-                        data = bytes.fromhex([f[2] for f in fields if f[0] == "eio.binary"][0] or "")
+                        data = field_bytes(fields, "eio.binary")
                         entry["data"] = "<bin:%s>" % base64.b64encode(data).decode()
                         if protocol is None:  # plain Engine.IO: the application's own binary message
                             self.assertIsNone(field(fields, "sio.attachment.event"), frame)

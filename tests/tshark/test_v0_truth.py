@@ -10,7 +10,7 @@ import collections
 import json
 import unittest
 
-from siotshark import Tshark, field, fields_of
+from siotshark import Tshark, field, field_bytes, fields_of
 
 CAPTURES = ["v0_websocket", "v0_xhr_polling", "v0_jsonp_polling"]
 SERVER_PORTS = range(18400, 18500)
@@ -117,7 +117,7 @@ class V0Truth(unittest.TestCase):
                     malformed.append((info, item))
                 if field(item, "sio.error_reply") is not None:
                     # a refused handshake: the server's status and text, not a malformed handshake
-                    body = bytes.fromhex([f[2] for f in item if f[0] == "sio.error_reply"][0] or "").decode()
+                    body = field_bytes(item, "sio.error_reply").decode()
                     errors.append(canon({"dir": direction_of(info), "status": int(field(item, "sio.http_status")),
                                          "body": body}))
                 elif field(item, "sio.sid") is not None:
