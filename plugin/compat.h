@@ -7,6 +7,7 @@
 #include <epan/conversation.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/ftypes/ftypes.h>
 #include <epan/dissectors/packet-http.h>
 
 #include <tuple>
@@ -79,6 +80,16 @@ inline const char* sio_http_upgrade_uri(http_conv_t* hc) {
 #else
   return hc ? hc->request_uri : nullptr;
 #endif
+}
+
+// The value of a field in the tree: a member of field_info up to 4.0, a pointer from 4.2 on.
+template <typename FieldInfo>  // a template, so that only the branch that applies is compiled
+fvalue_t* sio_finfo_value(FieldInfo* fi) {
+  if constexpr (std::is_pointer_v<decltype(fi->value)>) {
+    return fi->value;
+  } else {
+    return &fi->value;
+  }
 }
 
 // plugin_describe(), which 4.2 added: the kinds of plugin this is.

@@ -14,10 +14,13 @@
 void sio_register(void);
 void sio_handoff(void);
 void sio_handoff_transport(void);
+// Preferences changed: asks for the HTTP/2 fields (or stops asking) as sio.http2_streams says.
+void sio_transport_prefs_applied(void);
 
 // Protocol, preference and expert handles shared by the plugin's files.
 extern int proto_sio;
 extern sio_pref_bool sio_pref_detect_http;
+extern sio_pref_bool sio_pref_http2_streams;
 extern sio_pref_bool sio_pref_detect_ws;
 extern sio_pref_bool sio_pref_json_subtree;
 extern const char* sio_pref_resource;

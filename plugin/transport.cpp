@@ -115,6 +115,140 @@ HttpMsg* http_msg(packet_info* pinfo, const void* data) {
   return msg;
 }
 
+// HTTP/2 hands a body to the media_type table with nothing about its stream: the
+// request's :path and :method, the response's :status and the body's direction are
+// read from the HTTP/2 fields in the tree (a postdissector asks for them, so they are
+// there on the first pass even without a visible tree). Per connection, each stream's
+// headers are kept as they pass, and the side that sent a :method is the client.
+int proto_http2 = -1;
+int hf_h2_streamid = -1;
+int hf_h2_path = -1;
+int hf_h2_method = -1;
+int hf_h2_status = -1;
+int hf_h2_promised = -1;
+
+struct H2Stream {
+  const char* path;
+  bool post;
+  guint16 status;
+};
+
+struct H2Conv {
+  address client;        // the endpoint that sends requests (:method)
+  guint32 client_port;
+  bool client_known;
+  wmem_map_t* streams;   // stream id -> H2Stream
+};
+
+wmem_map_t* h2_convs;  // conversation index -> H2Conv (file scope)
+dissector_handle_t h2_post;
+void h2_want_fields();
+
+H2Conv* h2_conv(packet_info* pinfo) {
+  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
+  if (!conv) return nullptr;
+  const gpointer key = GUINT_TO_POINTER(conv->conv_index);
+  auto* hc = static_cast<H2Conv*>(wmem_map_lookup(h2_convs, key));
+  if (!hc) {
+    hc = wmem_new0(wmem_file_scope(), H2Conv);
+    hc->streams = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    wmem_map_insert(h2_convs, key, hc);
+  }
+  return hc;
+}
+
+H2Stream* h2_stream(H2Conv* hc, guint32 id) {
+  auto* st = static_cast<H2Stream*>(wmem_map_lookup(hc->streams, GUINT_TO_POINTER(id)));
+  if (!st) {
+    st = wmem_new0(wmem_file_scope(), H2Stream);
+    wmem_map_insert(hc->streams, GUINT_TO_POINTER(id), st);
+  }
+  return st;
+}
+
+struct H2Walk {
+  packet_info* pinfo;
+  H2Conv* hc;
+  guint32 stream;  // the stream of the HTTP/2 frame last seen, in tree order
+  guint32 headers_stream;  // the stream its header fields describe (a PUSH_PROMISE's: the promised one)
+  bool seen;       // an HTTP/2 frame was seen
+};
+
+// Visits the tree in order: each HTTP/2 frame's stream id comes before its header fields.
+void h2_visit(proto_node* node, gpointer data) {
+  auto* w = static_cast<H2Walk*>(data);
+  field_info* fi = PNODE_FINFO(node);
+  if (fi && fi->hfinfo) {
+    const int id = fi->hfinfo->id;
+    if (id == hf_h2_streamid) {
+      w->stream = w->headers_stream = fvalue_get_uinteger(sio_finfo_value(fi));
+      w->seen = true;
+    } else if (id == hf_h2_promised) {
+      w->headers_stream = fvalue_get_uinteger(sio_finfo_value(fi));
+    } else if (w->seen && (id == hf_h2_path || id == hf_h2_method)) {
+      const char* value = fvalue_get_string(sio_finfo_value(fi));
+      H2Stream* st = h2_stream(w->hc, w->headers_stream);
+      if (id == hf_h2_path) {
+        st->path = value ? wmem_strdup(wmem_file_scope(), value) : nullptr;
+      } else {
+        st->post = value && std::strcmp(value, "POST") == 0;
+        // a server's PUSH_PROMISE carries a :method too: only a request's names the client
+        if (!w->hc->client_known && w->headers_stream == w->stream) {
+          copy_address_wmem(wmem_file_scope(), &w->hc->client, &w->pinfo->src);
+          w->hc->client_port = w->pinfo->srcport;
+          w->hc->client_known = true;
+        }
+      }
+    } else if (w->seen && id == hf_h2_status) {
+      h2_stream(w->hc, w->headers_stream)->status = static_cast<guint16>(fvalue_get_uinteger(sio_finfo_value(fi)));
+    }
+  }
+  proto_tree_children_foreach(node, h2_visit, data);
+}
+
+// Records the headers of every HTTP/2 frame in the frame's tree so far; returns the
+// stream of the last HTTP/2 frame (the one whose body is being handed over), 0 if none.
+guint32 h2_walk(packet_info* pinfo, proto_tree* tree, H2Conv* hc) {
+  H2Walk w{pinfo, hc, 0, 0, false};
+  proto_tree_children_foreach(proto_tree_get_root(tree), h2_visit, &w);
+  return w.stream;
+}
+
+// Postdissector: the headers of HTTP/2 frames that carried no body of ours.
+int h2_postdissect(tvbuff_t*, packet_info* pinfo, proto_tree* tree, void*) {
+  if (!tree || PINFO_FD_VISITED(pinfo) || !h2_convs || !sio_pref_http2_streams) return 0;
+  GPtrArray* ids = proto_get_finfo_ptr_array(tree, hf_h2_streamid);
+  if (!ids || !ids->len) return 0;
+  if (H2Conv* hc = h2_conv(pinfo)) h2_walk(pinfo, tree, hc);
+  return 0;
+}
+
+// What the stream of an HTTP/2 body said (first pass), kept like http_msg().
+HttpMsg* h2_msg(packet_info* pinfo, proto_tree* tree) {
+  const guint32 key = sio_packet_index(pinfo);
+  auto* msg = static_cast<HttpMsg*>(sio_frame_find(pinfo, key));
+  if (msg) return msg;
+  msg = wmem_new0(wmem_file_scope(), HttpMsg);
+  // Without the stream's headers, the lower port is taken for the server's, as for a WebSocket
+  // connection whose upgrade request is not in the capture.
+  msg->request = pinfo->destport < pinfo->srcport;
+  H2Conv* hc = tree && h2_convs && sio_pref_http2_streams ? h2_conv(pinfo) : nullptr;
+  if (hc) {
+    const guint32 id = h2_walk(pinfo, tree, hc);
+    auto* st = static_cast<H2Stream*>(wmem_map_lookup(hc->streams, GUINT_TO_POINTER(id)));
+    if (hc->client_known) {
+      msg->request = pinfo->srcport == hc->client_port && addresses_equal(&pinfo->src, &hc->client);
+    }
+    if (id && st && hc->client_known) {
+      msg->uri = st->path;
+      msg->post = st->post;
+      msg->status = msg->request ? 0 : st->status;
+    }
+  }
+  sio_frame_keep(pinfo, key, msg);
+  return msg;
+}
+
 bool is_v1_transport_name(std::string_view t) {
   return t == "websocket" || t == "flashsocket" || t == "htmlfile" || t == "xhr-polling" ||
          t == "jsonp-polling" || t == "xhr-multipart";
@@ -141,8 +275,7 @@ bool decode_form(std::string_view text, std::string& out, sio::Fault& fault, sio
   return !fault;
 }
 
-bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const void* data, BodyCtx& ctx) {
-  HttpMsg* msg = http_msg(pinfo, data);
+bool classify_body(tvbuff_t* tvb, packet_info* pinfo, const HttpMsg* msg, BodyCtx& ctx) {
   std::string_view text = sio_tvb_view(tvb);
   const bool form = pinfo->match_string &&
                     g_ascii_strcasecmp(pinfo->match_string, "application/x-www-form-urlencoded") == 0;
@@ -339,11 +472,12 @@ int dissect_media(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* dat
   dissector_handle_t orig = original_for(pinfo->match_string);
   // Other dissectors look media types up too; only HTTP hands over its message info.
   wmem_list_frame_t* last = wmem_list_tail(pinfo->layers);
-  bool from_http = last && GPOINTER_TO_INT(wmem_list_frame_data(last)) == proto_http;
-  if (from_http && sio_pref_detect_http && proto_is_protocol_enabled(find_protocol_by_id(proto_sio)) &&
-      tvb_captured_length(tvb) > 0) {
+  const int from = last ? GPOINTER_TO_INT(wmem_list_frame_data(last)) : -1;
+  if ((from == proto_http || (proto_http2 > 0 && from == proto_http2)) && sio_pref_detect_http &&
+      proto_is_protocol_enabled(sio_protocol) && tvb_captured_length(tvb) > 0) {
     BodyCtx ctx;
-    if (classify_body(tvb, pinfo, data, ctx)) {
+    const HttpMsg* msg = from == proto_http ? http_msg(pinfo, data) : h2_msg(pinfo, tree);
+    if (classify_body(tvb, pinfo, msg, ctx)) {
       return call_dissector_with_data(body_handle, tvb, pinfo, tree, &ctx);
     }
   }
@@ -365,6 +499,38 @@ struct WsLast {
 } ws_last;
 
 void init_transport() { ws_last = WsLast{}; }
+
+void register_http2_tracking() {
+  proto_http2 = proto_get_id_by_filter_name("http2");
+  hf_h2_streamid = proto_registrar_get_id_byname("http2.streamid");
+  hf_h2_path = proto_registrar_get_id_byname("http2.headers.path");
+  hf_h2_method = proto_registrar_get_id_byname("http2.headers.method");
+  hf_h2_status = proto_registrar_get_id_byname("http2.headers.status");
+  hf_h2_promised = proto_registrar_get_id_byname("http2.push_promise.promised_stream_id");
+  if (proto_http2 <= 0 || hf_h2_streamid < 0 || hf_h2_path < 0 || hf_h2_method < 0 || hf_h2_status < 0 ||
+      hf_h2_promised < 0) {
+    proto_http2 = -1;
+    return;
+  }
+  h2_convs = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+  // No protocol of its own: it adds no layer to the frames it looks at.
+  h2_post = create_dissector_handle_with_name_and_description(h2_postdissect, -1, "sio_http2_streams",
+                                                              "Socket.IO HTTP/2 stream headers");
+  register_postdissector(h2_post);
+  h2_want_fields();
+}
+
+// The HTTP/2 fields, asked for while sio.http2_streams is on (asking makes a tree on every frame).
+void h2_want_fields() {
+  if (!h2_post) return;
+  GArray* wanted = g_array_new(FALSE, FALSE, sizeof(int));
+  if (sio_pref_http2_streams) {
+    for (int hf : {hf_h2_streamid, hf_h2_path, hf_h2_method, hf_h2_status, hf_h2_promised}) {
+      g_array_append_val(wanted, hf);
+    }
+  }
+  set_postdissector_wanted_hfids(h2_post, wanted);
+}
 
 sio_heur_result dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
   // registered without a protocol (see sio_handoff_transport): "sio" being disabled is checked here
@@ -443,6 +609,8 @@ sio_heur_result dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* t
 
 }  // namespace
 
+void sio_transport_prefs_applied(void) { h2_want_fields(); }
+
 void sio_handoff_transport(void) {
   register_init_routine(init_transport);
   proto_http = proto_get_id_by_filter_name("http");
@@ -463,5 +631,6 @@ void sio_handoff_transport(void) {
   // (websocket) rather than two: tshark stops a frame at gui.max_tree_depth layers, and busy
   // connections put hundreds of messages into one segment. The sio items are shown all the same.
   sio_protocol = find_protocol_by_id(proto_sio);
+  register_http2_tracking();
   heur_dissector_add("ws", dissect_ws_heur, "Socket.IO over WebSocket", "sio_ws", -1, HEURISTIC_ENABLE);
 }

@@ -124,7 +124,7 @@ class Filters(unittest.TestCase):
 
     def test_upgrade_links_the_polling_phase_it_replaces(self):
         ts = Tshark.get()
-        for cap in ("m2_default", "m4_default"):
+        for cap in ("m2_default", "m4_default", "m4_h2_upgrade"):
             out = ts.run(["-r", ts.capture(cap + ".pcapng"), "-Y", "eio.type == upgrade", "-T", "fields",
                           "-e", "frame.number", "-e", "sio.upgrade.replaces", "-e", "sio.session"])
             rows = ts.field_rows(out)
@@ -135,7 +135,7 @@ class Filters(unittest.TestCase):
             out = ts.run(["-r", ts.capture(cap + ".pcapng"), "-Y", f"frame.number == {replaces}", "-T", "fields",
                           "-e", "frame.protocols", "-e", "sio.session", "-E", "occurrence=f"])
             protocols, polled = out.strip().split("\t")
-            self.assertIn(":http", protocols)
+            self.assertIn(":http2" if "_h2_" in cap else ":http", protocols)  # HTTP/2 polling, TLS WebSocket
             self.assertEqual(polled, session)
 
     def test_control_capture_has_no_eio(self):

@@ -24,6 +24,7 @@ CAPTURES = {  # name: (Engine.IO version, Socket.IO protocol; None: plain Engine
     "m4_polling": (4, 5), "m5_python": (4, 5), "m4_jsonp": (3, 4), "m2_browser_polling": (3, 4), "m4_sessions": (4, 5),
     "m4_custom_path": (4, 5), "m4_stale_sid": (4, 5), "m5_python_polling": (4, 5), "m5_flask_gevent": (4, 5),
     "m5_python_stale_sid": (4, 5), "m4_busy": (4, 5), "m4_tls": (4, 5),
+    "m4_h2_polling": (4, 5), "m4_h2_upgrade": (4, 5),
     "eio_plain_ws": (4, None), "eio_plain_polling": (4, None),
 }
 
@@ -296,6 +297,39 @@ class ModernTruth(unittest.TestCase):
     def test_m4_tls(self):
         """TLS with the key log embedded in the capture: decrypted with no setting, then polling and wss."""
         self.check("m4_tls")
+
+    def test_m4_h2_polling(self):
+        """Headless Chromium polling over HTTP/2 (TLS, secrets embedded): every body decoded from its stream's
+        :path, :method and direction."""
+        self.check("m4_h2_polling")
+
+    def test_m4_h2_upgrade(self):
+        """Polling over HTTP/2, then the WebSocket upgrade over an HTTP/1.1 connection."""
+        self.check("m4_h2_upgrade")
+
+    def test_m4_h2_streams_preference(self):
+        """sio.http2_streams (on by default) reads each body's stream headers; off, the bodies are decoded from
+        their content alone: the same Engine.IO packets, each flagged as guessed, with the direction taken from
+        the ports and no session from the URI."""
+        ts = Tshark.get()
+        cap = ts.capture("m4_h2_polling.pcapng")
+
+        def eio_rows(*opts):
+            out = ts.run(["-r", cap, *opts, "-Y", "eio", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
+                          "-e", "tcp.dstport", "-e", "eio.type", "-e", "sio.direction", "-e", "sio.session"])
+            return ts.field_rows(out)
+
+        on, off = eio_rows(), eio_rows("-o", "sio.http2_streams:FALSE")
+        count = lambda rows: sum(len([t for t in r[1].split(",") if t]) for r in rows)
+        self.assertEqual(count(on), 75)  # every Engine.IO packet of the truth (test_m4_h2_polling)
+        self.assertEqual(count(off), 75)
+        for rows in (on, off):
+            for port, _, dirs, _ in rows:
+                want = "1" if int(port) in SERVER_PORTS else "2"
+                self.assertEqual(set(dirs.split(",")) - {""}, {want})
+        self.assertEqual(ts.run(["-r", cap, "-Y", "eio.heuristic || sio.heuristic"]), "")
+        self.assertTrue(ts.run(["-r", cap, "-o", "sio.http2_streams:FALSE", "-Y", "eio.heuristic"]))
+        self.assertTrue(all(r[3] for r in on))
 
     def test_eio_plain_ws(self):
         """engine.io without Socket.IO: every message's text (digits, JSON-looking, empty) and binary
