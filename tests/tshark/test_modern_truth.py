@@ -340,6 +340,12 @@ class ModernTruth(unittest.TestCase):
         """python-socketio with serializer='msgpack', server and client."""
         self.check("m5_python_msgpack")
 
+    def test_encoding_preference_forced(self):
+        """MessagePack forced: the MessagePack captures decode the same; a JSON capture's binary attachments
+        stay attachments (a binary event waits for them)."""
+        self.check("m4_msgpack_polling", ("-o", "sio.encoding:msgpack"))
+        self.check("m4_default", ("-o", "sio.encoding:msgpack"))
+
 
 if __name__ == "__main__":
     unittest.main()
