@@ -1,5 +1,6 @@
 // Registration of the "sio" protocol, its fields, and the tree built from the
 // core library's decoded packets.
+#include <epan/exceptions.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <wsutil/str_util.h>
@@ -15,6 +16,7 @@ sio_pref_bool sio_pref_detect_http = TRUE;
 sio_pref_bool sio_pref_http2_streams = TRUE;
 sio_pref_bool sio_pref_detect_ws = TRUE;
 sio_pref_bool sio_pref_json_subtree = TRUE;
+gint sio_pref_encoding = kEncodingAuto;
 const char* sio_pref_resource = "/socket.io/";
 
 expert_field ei_sio_malformed = EI_INIT;
@@ -54,6 +56,7 @@ int hf_http_status = -1;
 int hf_error_reply = -1;
 int hf_error_code = -1;
 int hf_error_message = -1;
+int hf_binary_value = -1;
 
 int ett_sio = -1;
 int ett_args = -1;
@@ -62,6 +65,15 @@ int ett_jsonp = -1;
 
 dissector_handle_t json_handle;
 int proto_json = -1;
+dissector_handle_t msgpack_handle;
+int proto_msgpack = -1;
+
+const enum_val_t encoding_vals[] = {
+    {"auto", "Detect per session", kEncodingAuto},
+    {"json", "JSON (socket.io-parser)", kEncodingJson},
+    {"msgpack", "MessagePack (socket.io-msgpack-parser, python-socketio msgpack)", kEncodingMsgpack},
+    {nullptr, nullptr, 0},
+};
 
 const value_string v1_reason_vals[] = {
     {0, "transport not supported"},
@@ -120,7 +132,7 @@ void append_summary(wmem_strbuf_t* info, const sio::Packet& p, std::string_view 
     if (p.ack_marker.present()) wmem_strbuf_append_c(info, '+');  // 0.x's "id+": a data ack
   }
   std::string_view ep = p.endpoint.in(text);
-  if (!ep.empty()) {
+  if (!ep.empty() && ep != "/") {  // the default namespace goes unsaid (MessagePack names it)
     wmem_strbuf_append_c(info, ' ');
     append_view(info, ep);
   }
@@ -151,9 +163,19 @@ bool json_layer_room(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo) {
   return false;
 }
 
-// Adds the fields of one decoded packet under `st`.
+// MessagePack's binary values with no argument of their own (in CONNECT or CONNECT_ERROR data) under `st`.
+void add_data_binaries(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const sio::msgpack::Decoder& mp) {
+  for (const auto& b : mp.binaries()) {
+    if (b.arg >= 0) continue;
+    if (!(st = sio_tree_room(st, tvb, pinfo, 1))) break;
+    proto_tree_add_item(st, hf_binary_value, tvb, b.bytes.off, b.bytes.len, ENC_NA);
+  }
+}
+
+// Adds the fields of one decoded packet under `st`. `mp`: decoded from MessagePack, whose JSON
+// renderings give sio.args, sio.arg and sio.data (their items still cover the MessagePack bytes).
 void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
-                       std::string_view text) {
+                       std::string_view text, const sio::msgpack::Decoder* mp) {
   if (!st) return;  // no tree wanted: nothing to copy or format
   proto_item* ti = proto_tree_add_uint(st, hf_version, tvb, p.type.off, 0, p.version);
   proto_item_set_generated(ti);
@@ -190,18 +212,35 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
   }
   if (has_args && !p.fault && sio_want_args(st)) {
     if (p.args.present() && p.args.len) {
-      std::string_view a = p.args.in(text);
-      const char* value = p.args_inner ? wmem_strdup_printf(pinfo->pool, "[%.*s]", static_cast<int>(a.size()), a.data())
-                                       : wmem_strndup(pinfo->pool, a.data(), a.size());
+      std::string_view a = mp ? mp->args_json() : p.args.in(text);
+      const char* value = p.args_inner && !mp
+                              ? wmem_strdup_printf(pinfo->pool, "[%.*s]", static_cast<int>(a.size()), a.data())
+                              : wmem_strndup(pinfo->pool, a.data(), a.size());
       ti = proto_tree_add_string(st, hf_args, tvb, p.args.off, p.args.len, value);
       proto_tree* at = proto_item_add_subtree(ti, ett_args);
-      for (const sio::Span& it : p.arg_items) {
+      size_t next_binary = 0;  // MessagePack: binary values in wire order, so in argument order
+      for (size_t i = 0; i < p.arg_items.size(); ++i) {
+        const sio::Span& it = p.arg_items[i];
         if (!(at = sio_tree_room(at, tvb, pinfo, 1))) break;
-        add_string_span(at, hf_arg, tvb, pinfo, it, it.in(text));
+        if (!mp) {
+          add_string_span(at, hf_arg, tvb, pinfo, it, it.in(text));
+          continue;
+        }
+        proto_item* ai = add_string_span(at, hf_arg, tvb, pinfo, it, mp->arg_json(i));
+        // each binary value in place, under the argument holding it
+        const auto& bins = mp->binaries();
+        while (next_binary < bins.size() && bins[next_binary].arg < static_cast<int32_t>(i)) ++next_binary;
+        proto_tree* bt = ai ? proto_item_add_subtree(ai, ett_args) : at;
+        for (; next_binary < bins.size() && bins[next_binary].arg == static_cast<int32_t>(i); ++next_binary) {
+          if (!(bt = sio_tree_room(bt, tvb, pinfo, 1))) break;
+          const sio::Span& b = bins[next_binary].bytes;
+          proto_tree_add_item(bt, hf_binary_value, tvb, b.off, b.len, ENC_NA);
+        }
       }
       // Wireshark's JSON dissector is costly: only when the tree is shown or json fields are asked for.
       // It adds at most a few items per byte; where those might not fit, it is not called.
-      if (sio_pref_json_subtree && json_handle && at && proto_field_is_referenced(at, proto_json) &&
+      // (MessagePack packets get Wireshark's MessagePack dissection instead, over the whole packet.)
+      if (!mp && sio_pref_json_subtree && json_handle && at && proto_field_is_referenced(at, proto_json) &&
           sio_tree_room(at, tvb, pinfo, 3 * (p.args.len + 2)) && json_layer_room(at, tvb, pinfo)) {
         tvbuff_t* jt;
         if (p.args_inner) {
@@ -220,9 +259,15 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
       proto_item_set_generated(ti);
     }
   }
+  // (a MessagePack DISCONNECT may carry data too: python-socketio sends nil)
   const bool has_data = v1 ? (p.type_code == sio::v1::message || p.type_code == sio::v1::json)
-                           : (p.type_code == sio::modern::connect || p.type_code == sio::modern::error);
-  if (has_data && p.data.present()) add_string_span(st, hf_data, tvb, pinfo, p.data, p.data.in(text));
+                           : (p.type_code == sio::modern::connect || p.type_code == sio::modern::error ||
+                              (mp && p.type_code == sio::modern::disconnect));
+  if (has_data && p.data.present() && !mp) add_string_span(st, hf_data, tvb, pinfo, p.data, p.data.in(text));
+  if (has_data && p.data.present() && mp && !mp->data_json().empty()) {
+    add_string_span(st, hf_data, tvb, pinfo, p.data, mp->data_json());
+  }
+  if (mp && !p.fault) add_data_binaries(st, tvb, pinfo, *mp);
   if (p.reason.present()) proto_tree_add_uint(st, hf_reason, tvb, p.reason.off, p.reason.len, p.reason_value);
   if (p.advice.present()) proto_tree_add_uint(st, hf_advice, tvb, p.advice.off, p.advice.len, p.advice_value);
 }
@@ -231,10 +276,10 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
 
 proto_tree* sio_fill_packet_item(proto_item* pi, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
                                  std::string_view text, wmem_strbuf_t* info, const SioCarrier& c,
-                                 const char* session) {
+                                 const char* session, const sio::msgpack::Decoder* mp) {
   proto_tree* st = proto_item_get_subtree(pi);
   if (!st) st = proto_item_add_subtree(pi, ett_sio);
-  add_packet_fields(st, tvb, pinfo, p, text);
+  add_packet_fields(st, tvb, pinfo, p, text, mp);
   sio_track_sio(st, tvb, pinfo, c, session, p, text);
   if (p.fault) sio_add_fault(tvb, pinfo, st, p.fault, "packet");
   size_t before = wmem_strbuf_get_len(info);
@@ -249,9 +294,26 @@ proto_tree* sio_fill_packet_item(proto_item* pi, tvbuff_t* tvb, packet_info* pin
 
 proto_item* sio_add_packet(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
                            std::string_view text, sio::Span where, wmem_strbuf_t* info, const SioCarrier& c,
-                           const char* session) {
+                           const char* session, const sio::msgpack::Decoder* mp) {
   proto_item* pi = proto_tree_add_item(tree, proto_sio, tvb, where.off, where.len, ENC_NA);
-  sio_fill_packet_item(pi, tvb, pinfo, p, text, info, c, session);
+  proto_tree* st = sio_fill_packet_item(pi, tvb, pinfo, p, text, info, c, session, mp);
+  // Wireshark's MessagePack dissection of the whole packet, as the JSON tree of JSON arguments: on the
+  // same preference, when the tree is shown or msgpack fields are asked for, for a packet msgpack-c read
+  // whole (so within its nesting limit), where its items fit.
+  if (mp && !p.fault && st && sio_pref_json_subtree && msgpack_handle && proto_field_is_referenced(st, proto_msgpack) &&
+      sio_tree_room(st, tvb, pinfo, 3 * (where.len + 2)) && json_layer_room(st, tvb, pinfo)) {
+    tvbuff_t* mt = tvb_new_subset_length(tvb, where.off, where.len);
+    col_set_writable(pinfo->cinfo, -1, FALSE);
+    // Some versions of that dissector do not know every MessagePack format (bin, map 16): what it
+    // cannot read ends its subtree there, not the dissection of the frame's other packets.
+    TRY {
+      call_dissector_only(msgpack_handle, mt, pinfo, st, nullptr);
+    }
+    CATCH_NONFATAL_ERRORS {
+    }
+    ENDTRY;
+    col_set_writable(pinfo->cinfo, -1, TRUE);
+  }
   return pi;
 }
 
@@ -480,6 +542,9 @@ void sio_register(void) {
                         "method, 3 bad request, 4 forbidden, 5 unsupported protocol version)", HFILL}},
       {&hf_error_message, {"Error message", "sio.error.message", FT_STRING, BASE_NONE, nullptr, 0x0,
                            "Engine.IO error reply message", HFILL}},
+      {&hf_binary_value, {"Binary value", "sio.binary_value", FT_BYTES, BASE_NONE, nullptr, 0x0,
+                          "Bytes of a MessagePack bin value in the packet, in place (in sio.args and sio.data as "
+                          "{\"_binary\":\"<base64>\"})", HFILL}},
   };
   static int* ett[] = {&ett_sio, &ett_args, &ett_handshake, &ett_jsonp};
   static ei_register_info ei[] = {
@@ -524,12 +589,23 @@ void sio_register(void) {
                                    "Path prefix of the Socket.IO server (the client's 'resource' or 'path' option)",
                                    &sio_pref_resource);
   prefs_register_bool_preference(m, "json_subtree", "Show arguments as a JSON tree",
-                                 "Add Wireshark's JSON dissection of event and ack arguments",
+                                 "Add Wireshark's JSON dissection of event and ack arguments (and its MessagePack "
+                                 "dissection of MessagePack packets)",
                                  &sio_pref_json_subtree);
+  prefs_register_enum_preference(m, "encoding", "Socket.IO packet encoding",
+                                 "How binary Engine.IO messages are read. Detect per session: a session whose first "
+                                 "message is a binary MessagePack Socket.IO packet (a map with type and nsp) is a "
+                                 "MessagePack session (socket.io-msgpack-parser, python-socketio's msgpack "
+                                 "serializer). JSON: binary messages are attachments or the application's own. "
+                                 "MessagePack: every binary message is a MessagePack Socket.IO packet (for captures "
+                                 "whose sessions' start is missing).",
+                                 &sio_pref_encoding, encoding_vals, FALSE);
 }
 
 void sio_handoff(void) {
   json_handle = find_dissector_add_dependency("json", proto_sio);
   proto_json = proto_get_id_by_filter_name("json");
+  msgpack_handle = find_dissector_add_dependency("msgpack", proto_sio);
+  proto_msgpack = proto_get_id_by_filter_name("msgpack");
   sio_handoff_transport();
 }

@@ -48,6 +48,7 @@ const value_string type_vals[] = {
 // Decoders and scratch reused from packet to packet.
 sio::Json json;
 sio::modern::Decoder sio_decoder;
+sio::msgpack::Decoder msgpack_decoder;
 sio::Packet sio_packet;
 sio::eio::Packet eio_packet;
 sio::eio::Open open_info;
@@ -161,6 +162,20 @@ void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const Si
   ti = proto_tree_add_uint(et, hf_attachment_of, tvb, data.off, 0, link->event->frame);
   proto_item_set_generated(ti);
   wmem_strbuf_append_printf(info, "attachment %u of frame %u", link->num, link->event->frame);
+}
+
+// Whether a binary Engine.IO message (not an attachment) is a MessagePack Socket.IO packet: as the
+// preference says, else as its session's encoding is: the session's first message decides (first
+// pass), a MessagePack Socket.IO packet making it a MessagePack session. Without a session, each
+// message that is such a packet is one.
+bool is_msgpack_message(packet_info* pinfo, const char* session, std::string_view bytes, sio::Span data) {
+  if (sio_pref_encoding == kEncodingJson) return false;
+  if (sio_pref_encoding == kEncodingMsgpack) return true;
+  const SioContent content = sio_session_content(session);
+  if (content != SioContent::unknown) return content == SioContent::msgpack;
+  if (!msgpack_decoder.is_packet(bytes, data)) return false;  // a binary message first: plain (note_attachment)
+  sio_session_decide_content(pinfo, session, SioContent::msgpack);
+  return !session || sio_session_content(session) == SioContent::msgpack;
 }
 
 // Whether a WebSocket message reads as text, as the text packets it is told apart from do: a type
@@ -286,7 +301,17 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
       bdata = sio::make_span(0, scratch.size());
     }
     proto_tree_add_item(et, hf_binary, btvb, bdata.off, bdata.len, ENC_NA);
-    if (p.type_code == sio::eio::message) {
+    // a binary message is an attachment when a binary event waits for one (found on the first pass)
+    const bool attachment =
+        PINFO_FD_VISITED(pinfo) ? sio_frame_find(pinfo, key) != nullptr : expecting_attachment(pinfo, c);
+    if (p.type_code == sio::eio::message && !attachment &&
+        is_msgpack_message(pinfo, session, sio_tvb_view(btvb), bdata)) {
+      // one whole Socket.IO packet in MessagePack: its fields over the message's bytes
+      std::string_view bytes = sio_tvb_view(btvb);
+      msgpack_decoder.set_json(tree != nullptr);  // the JSON texts only for fields that are shown or asked for
+      msgpack_decoder.packet(bytes, bdata, sio_packet);
+      sio_add_packet(et, btvb, pinfo, sio_packet, bytes, bdata, info, c, session, &msgpack_decoder);
+    } else if (p.type_code == sio::eio::message) {
       note_attachment(btvb, pinfo, et, c, key, bdata, info, session);
     } else {
       if (wmem_strbuf_get_len(info)) wmem_strbuf_append(info, ", ");
@@ -466,6 +491,10 @@ bool sio_eio_content_check(std::string_view text, sio::Generation g) {
     }
   }
   return true;
+}
+
+bool sio_msgpack_content_check(std::string_view text) {
+  return sio_pref_encoding != kEncodingJson && msgpack_decoder.is_packet(text, sio::make_span(0, text.size()));
 }
 
 void sio_register_eio(void) {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "sio/sio.hpp"
+#include "sio/msgpack.hpp"
 
 void sio_register(void);
 void sio_handoff(void);
@@ -23,6 +24,9 @@ extern sio_pref_bool sio_pref_detect_http;
 extern sio_pref_bool sio_pref_http2_streams;
 extern sio_pref_bool sio_pref_detect_ws;
 extern sio_pref_bool sio_pref_json_subtree;
+// Preference "encoding": how binary Engine.IO messages are read.
+enum SioEncoding : gint { kEncodingAuto = 0, kEncodingJson = 1, kEncodingMsgpack = 2 };
+extern gint sio_pref_encoding;
 extern const char* sio_pref_resource;
 extern expert_field ei_sio_malformed;
 extern expert_field ei_sio_guess;
@@ -62,9 +66,10 @@ void sio_register_session(void);
 
 // What an Engine.IO session's messages carry: Socket.IO packets, or the application's own
 // text and binary messages (plain Engine.IO). The session's first message decides, on the
-// first pass (a clean Socket.IO packet: Socket.IO; anything else: plain); it holds from
+// first pass (a clean Socket.IO packet: Socket.IO; a binary message that is a MessagePack
+// Socket.IO packet: Socket.IO in MessagePack; anything else: plain); it holds from
 // then on, so every pass shows the same. Unknown without a session id.
-enum class SioContent : guint8 { unknown, socketio, plain };
+enum class SioContent : guint8 { unknown, socketio, plain, msgpack };
 SioContent sio_session_content(const char* sid);
 void sio_session_decide_content(packet_info* pinfo, const char* sid, SioContent content);
 // The Protocol column for a packet of session `sid`: Engine.IO for a plain Engine.IO session.
@@ -97,13 +102,18 @@ unsigned sio_dissect_payload(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
 
 // Adds the fields of a decoded packet to an existing sio item, appends its
 // summary to `info` (the Info column being built) and to the item's text.
+// `mp`: the packet was decoded from MessagePack by it (its JSON texts and binary values are shown).
 proto_tree* sio_fill_packet_item(proto_item* pi, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
                                  std::string_view text, wmem_strbuf_t* info, const SioCarrier& c,
-                                 const char* session);
+                                 const char* session, const sio::msgpack::Decoder* mp = nullptr);
 // Adds a new sio item over `where` with the packet's fields.
 proto_item* sio_add_packet(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p,
                            std::string_view text, sio::Span where, wmem_strbuf_t* info, const SioCarrier& c,
-                           const char* session);
+                           const char* session, const sio::msgpack::Decoder* mp = nullptr);
+// Whether a WebSocket message with no upgrade request in the capture is a MessagePack
+// Socket.IO packet (strict: a map with an integer type 0-6 and a string nsp), unless the
+// encoding preference says JSON.
+bool sio_msgpack_content_check(std::string_view text);
 
 // Dissects a 0.x handshake response body.
 void sio_dissect_v1_handshake(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c);

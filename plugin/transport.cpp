@@ -591,6 +591,12 @@ sio_heur_result dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* t
   }
   // No upgrade request seen: strict content checks only.
   std::string_view text = sio_tvb_view(tvb);
+  if (sio_msgpack_content_check(text)) {  // a binary Engine.IO 4 message: a MessagePack Socket.IO packet
+    carrier.guessed = true;
+    carrier.generation = sio::Generation::eio4;
+    sio_dissect_eio(tvb, pinfo, tree, carrier);
+    return true;
+  }
   const auto first = static_cast<unsigned char>(text[0]);
   if (!((first >= '0' && first <= '8') || first == 0xEF)) return false;
   carrier.guessed = true;

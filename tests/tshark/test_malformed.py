@@ -5,6 +5,7 @@ The pcap is synthetic and made here (synth.py: one keep-alive connection, a poll
 input); it is a test fixture, not traffic, and it is not kept in captures/."""
 
 import ast
+import base64
 import os
 import re
 import unittest
@@ -20,11 +21,12 @@ def c_string(parts):
     return "".join(ast.literal_eval(p) for p in parts).encode("latin-1")
 
 
-def table(path, name):
-    """Entries of `const Case name[] = {...};` as lists of fields (bytes for strings, str for the rest)."""
+def table(path, name, struct="Case"):
+    """Entries of `const <struct> name[] = {...};` as lists of fields (bytes for strings, str for the rest)."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    start = text.index("const Case %s[] = {" % name) + len("const Case %s[] = {" % name)
+    head = "const %s %s[] = {" % (struct, name)
+    start = text.index(head) + len(head)
     end = text.index("\n};", start)
     body = text[start:end]
     entries, fields, parts, depth, i = [], [], [], 0, 0
@@ -100,6 +102,13 @@ class Malformed(unittest.TestCase):
             if f and inp and version == "4":
                 out.append(("/socket.io/?EIO=4&transport=polling&sid=s2", inp,
                             "Malformed Engine.IO packet: %s (at byte %d)" % (text[f[0]], f[1])))
+        for _, length, inp, expect in table(os.path.join(unit, "msgpack_test.cpp"), "kBad", "Bad"):
+            self.assertEqual(len(inp), int(length))
+            f = fault_of(expect.decode("latin-1"))
+            if f and inp:
+                # a binary Engine.IO 4 message (b<base64>) of a MessagePack session: at its byte in the decoded data
+                out.append(("/socket.io/?EIO=4&transport=polling&sid=s3", b"b" + base64.b64encode(inp),
+                            "Malformed Socket.IO packet: %s (at byte %d)" % (text[f[0]], f[1])))
         return out
 
     def test_every_malformed_input_is_named_in_the_tree(self):
@@ -114,7 +123,10 @@ class Malformed(unittest.TestCase):
             conn = out.tcp(40002)
             # The Engine.IO session opens with a Socket.IO CONNECT, as every Socket.IO session does: only in
             # a session known to carry Socket.IO is a message that does not decode as such malformed.
-            opening = [("/socket.io/?EIO=4&transport=polling&sid=s2", b"40", None)]
+            opening = [("/socket.io/?EIO=4&transport=polling&sid=s2", b"40", None),
+                       # a MessagePack session: its first message a MessagePack CONNECT {type: 0, nsp: "/"}
+                       ("/socket.io/?EIO=4&transport=polling&sid=s3",
+                        b"b" + base64.b64encode(b"\x82\xa4type\x00\xa3nsp\xa1/"), None)]
             for uri, body, _ in opening + cases:
                 conn.send(True, b"GET %s HTTP/1.1\r\nHost: test\r\n\r\n" % uri.encode())
                 conn.send(False, b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=UTF-8\r\n"

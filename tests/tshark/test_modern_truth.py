@@ -26,7 +26,11 @@ CAPTURES = {  # name: (Engine.IO version, Socket.IO protocol; None: plain Engine
     "m5_python_stale_sid": (4, 5), "m4_busy": (4, 5), "m4_tls": (4, 5),
     "m4_h2_polling": (4, 5), "m4_h2_upgrade": (4, 5),
     "eio_plain_ws": (4, None), "eio_plain_polling": (4, None),
+    "m4_msgpack_ws": (4, 5), "m4_msgpack_polling": (4, 5), "m5_python_msgpack": (4, 5),
 }
+
+# Socket.IO in MessagePack: every binary Engine.IO message is one whole Socket.IO packet, its sio item inside.
+MSGPACK = {"m4_msgpack_ws", "m4_msgpack_polling", "m5_python_msgpack"}
 
 
 # Captures whose server logs every HTTP error reply (none is also a count to match).
@@ -101,7 +105,21 @@ def expected_sio(direction, pkt, protocol):
     return out
 
 
-def decoded_sio(direction, item, attachments):
+def msgpack_values(value):
+    """The dissector's JSON text of MessagePack values in the truth's form: {"_binary": X} -> "<bin:X>",
+    notepack's undefined {"_undefined": true} -> {"undefined": true}, recursively."""
+    if isinstance(value, dict):
+        if set(value) == {"_binary"}:
+            return "<bin:%s>" % b64norm(value["_binary"])
+        if value == {"_undefined": True}:
+            return {"undefined": True}
+        return {k: msgpack_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [msgpack_values(v) for v in value]
+    return value
+
+
+def decoded_sio(direction, item, attachments, msgpack=False):
     t = field(item, "sio.type")
     out = {"dir": direction, "type": t, "endpoint": field(item, "sio.endpoint")}
     if field(item, "sio.qs") is not None:
@@ -114,11 +132,12 @@ def decoded_sio(direction, item, attachments):
     if t in ("event", "binary_event", "ack", "binary_ack"):
         args = json.loads(field(item, "sio.args"))
         assert [json.loads(a) for a in fields_of(item, "sio.arg")] == args, item
-        out["args"] = resolve_placeholders(args, attachments)
+        out["args"] = msgpack_values(args) if msgpack else resolve_placeholders(args, attachments)
         if t in ("event", "binary_event"):
             out["name"] = field(item, "sio.name")
     elif field(item, "sio.data") is not None:
-        out["data"] = json.loads(field(item, "sio.data"))
+        data = json.loads(field(item, "sio.data"))
+        out["data"] = msgpack_values(data) if msgpack else data
     if field(item, "sio.attachments") is not None:
         out["attachments"] = int(field(item, "sio.attachments"))
     return out
@@ -159,8 +178,11 @@ class ModernTruth(unittest.TestCase):
                     if binary is not None:
                         data = field_bytes(fields, "eio.binary")
                         entry["data"] = "<bin:%s>" % base64.b64encode(data).decode()
-                        if protocol is None:  # plain Engine.IO: the application's own binary message
+                        if protocol is None or name in MSGPACK:
+                            # plain Engine.IO: the application's own binary message; MessagePack: a Socket.IO
+                            # packet (its sio item follows), never an attachment
                             self.assertIsNone(field(fields, "sio.attachment.event"), frame)
+                            self.assertIsNone(field(fields, "sio.attachment.orphan"), frame)
                             eio.append(canon(entry))
                             continue
                         queue = pending[direction]
@@ -187,7 +209,7 @@ class ModernTruth(unittest.TestCase):
                         pending[direction].append((frame, attachments, int(n)))
                     events.append((direction, fields, attachments, frame))
         for direction, fields, attachments, frame in events:
-            sio.append(canon(decoded_sio(direction, fields, attachments)))
+            sio.append(canon(decoded_sio(direction, fields, attachments, name in MSGPACK)))
         self.assertEqual(malformed, [])
         return eio, sio, errors
 
@@ -338,6 +360,25 @@ class ModernTruth(unittest.TestCase):
 
     def test_eio_plain_polling(self):
         self.check("eio_plain_polling")
+
+    def test_m4_msgpack_ws(self):
+        """socket.io-msgpack-parser over WebSocket only: each binary message a MessagePack Socket.IO packet,
+        found with default settings (bin values, notepack's undefined, unicode, acks, namespaces)."""
+        self.check("m4_msgpack_ws")
+
+    def test_m4_msgpack_polling(self):
+        """The same over polling (b<base64> packets) then the upgrade to WebSocket."""
+        self.check("m4_msgpack_polling")
+
+    def test_m5_python_msgpack(self):
+        """python-socketio with serializer='msgpack', server and client."""
+        self.check("m5_python_msgpack")
+
+    def test_encoding_preference_forced(self):
+        """MessagePack forced: the MessagePack captures decode the same; a JSON capture's binary attachments
+        stay attachments (a binary event waits for them)."""
+        self.check("m4_msgpack_polling", ("-o", "sio.encoding:msgpack"))
+        self.check("m4_default", ("-o", "sio.encoding:msgpack"))
 
 
 if __name__ == "__main__":

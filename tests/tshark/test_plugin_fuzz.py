@@ -9,6 +9,7 @@ import unittest
 from siotshark import Tshark
 from synth import Pcap
 import test_resource_bounds as hostile
+import test_msgpack
 
 ROUNDS = int(os.environ.get("SIO_FUZZ_ROUNDS", "2"))
 PROBABILITIES = ["0.002", "0.02", "0.1"]  # per byte
@@ -63,7 +64,7 @@ class PluginFuzz(unittest.TestCase):
         ts = Tshark.sanitized()
         for name, build in (("deep", hostile.build_deep), ("tiny", hostile.build_tiny(20000)),
                             ("attachments", hostile.build_attachments(2000)), ("names", hostile.build_names(2000)),
-                            ("masked", hostile.build_masked)):
+                            ("masked", hostile.build_masked), ("msgpack", test_msgpack.build_msgpack(2000))):
             path = ts.file(f"hostile-{name}.pcap")
             with Pcap(path) as pc:
                 build(pc)

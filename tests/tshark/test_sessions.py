@@ -10,7 +10,8 @@ from siotshark import Tshark, field
 
 V0 = ["v0_websocket", "v0_xhr_polling", "v0_jsonp_polling"]
 MODERN = {"m4_sessions": 5, "m2_default": 4, "m2_polling": 4, "m4_default": 5, "m4_deflate": 5, "m4_polling": 5, "m5_python": 5,
-          "m4_jsonp": 4, "m2_browser_polling": 4, "m4_h2_polling": 5, "m4_h2_upgrade": 5}
+          "m4_jsonp": 4, "m2_browser_polling": 4, "m4_h2_polling": 5, "m4_h2_upgrade": 5,
+          "m4_msgpack_ws": 5, "m4_msgpack_polling": 5, "m5_python_msgpack": 5}
 SIO_TYPES = {4: ["connect", "disconnect", "event", "ack", "error", "binary_event", "binary_ack"],
              5: ["connect", "disconnect", "event", "ack", "connect_error", "binary_event", "binary_ack"]}
 DIRS = {"1": "c2s", "2": "s2c"}
