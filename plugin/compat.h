@@ -8,6 +8,8 @@
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <epan/dissectors/packet-http.h>
+#include <epan/follow.h>
+#include <epan/ftypes/ftypes.h>
 
 #include <tuple>
 #include <type_traits>
@@ -78,6 +80,28 @@ inline const char* sio_http_upgrade_uri(http_conv_t* hc) {
   return hc && hc->req_res_tail ? hc->req_res_tail->request_uri : nullptr;
 #else
   return hc ? hc->request_uri : nullptr;
+#endif
+}
+
+// register_follow_stream(): 4.2 added the stream count (the GUI's stream number limit) and the
+// sub-stream id function (for followers with sub-streams; Socket.IO has none).
+inline void sio_register_follow(int proto, const char* tap, follow_conv_filter_func conv,
+                                follow_index_filter_func index, follow_address_filter_func addr,
+                                follow_port_to_display_func port, tap_packet_cb handler, guint32 (*count)(void)) {
+#if SIO_WIRESHARK_AT_LEAST(4, 2)
+  register_follow_stream(proto, tap, conv, index, addr, port, handler, count, nullptr);
+#else
+  (void)count;
+  register_follow_stream(proto, tap, conv, index, addr, port, handler);
+#endif
+}
+
+// An unsigned integer field's value: 4.2 made field_info's value a pointer.
+inline guint32 sio_field_uint(field_info* fi) {
+#if SIO_WIRESHARK_AT_LEAST(4, 2)
+  return fvalue_get_uinteger(fi->value);
+#else
+  return fvalue_get_uinteger(&fi->value);
 #endif
 }
 

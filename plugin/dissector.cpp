@@ -501,6 +501,7 @@ void sio_register(void) {
 
   sio_register_eio();
   sio_register_session();
+  sio_register_analysis();
 
   module_t* m = prefs_register_protocol(proto_sio, nullptr);
   prefs_register_bool_preference(m, "detect_http", "Detect Socket.IO in HTTP polling bodies",
