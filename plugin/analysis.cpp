@@ -49,6 +49,7 @@ struct BinaryItem {
   const char* sid;
   const char* label;
   guint32 slot;
+  guint32 repeat;  // earlier items of the frame with the same label and slot (events in one body)
   const guint8* data;
   guint len;
 };
@@ -86,7 +87,7 @@ void append_json_string(wmem_strbuf_t* b, std::string_view s) {
 }
 
 // The transcript line of one packet:
-//   DIR NAMESPACE[?QS] TYPE ["NAME"] [id=N] [ack=N] [attachments=N] [reason=R] [advice=A] [PAYLOAD] [malformed: ...]
+//   DIR NAMESPACE[?QS] TYPE ["NAME"] [id=N[+]] [ack=N] [attachments=N] [reason=R] [advice=A] [PAYLOAD] [malformed: ...]
 // DIR is c2s or s2c; NAME a JSON string; PAYLOAD the arguments as one JSON array (events, acks),
 // the data (CONNECT and ERROR payloads, 0.x message text and json data).
 const char* transcript_line(packet_info* pinfo, bool c2s, const sio::Packet& p, std::string_view text) {
@@ -104,7 +105,10 @@ const char* transcript_line(packet_info* pinfo, bool c2s, const sio::Packet& p, 
     wmem_strbuf_append_c(b, ' ');
     append_json_string(b, p.name_value);
   }
-  if (p.id.present()) wmem_strbuf_append_printf(b, " id=%" PRIu64, p.id_value);
+  if (p.id.present()) {
+    wmem_strbuf_append_printf(b, " id=%" PRIu64, p.id_value);
+    if (p.ack_marker.present()) wmem_strbuf_append_c(b, '+');  // 0.x's "id+": the ack carries data
+  }
   if (p.ack_id.present()) wmem_strbuf_append_printf(b, " ack=%" PRIu64, p.ack_id_value);
   if (p.attachments.present()) wmem_strbuf_append_printf(b, " attachments=%u", p.attachments_value);
   if (p.reason.present()) {
@@ -233,7 +237,9 @@ tap_packet_status eo_packet(void* tapdata, packet_info* pinfo, epan_dissect_t*, 
     entry->pkt_num = pinfo->num;
     entry->hostname = g_strdup(it->sid ? it->sid : "");
     entry->content_type = g_strdup("application/octet-stream");
-    entry->filename = g_strdup_printf("%u_%s_%u.bin", pinfo->num, it->label, it->slot);
+    // <frame>_<event>_<slot>.bin; a frame with two events of one name: <frame>-2_<event>_<slot>.bin, ...
+    entry->filename = it->repeat ? g_strdup_printf("%u-%u_%s_%u.bin", pinfo->num, it->repeat + 1, it->label, it->slot)
+                                 : g_strdup_printf("%u_%s_%u.bin", pinfo->num, it->label, it->slot);
     entry->payload_len = it->len;
     entry->payload_data = static_cast<guint8*>(g_malloc(it->len ? it->len : 1));
     if (it->len) std::memcpy(entry->payload_data, it->data, it->len);
@@ -272,7 +278,13 @@ void sio_analysis_binary(packet_info* pinfo, const char* sid, const char* label,
   item.slot = slot;
   item.data = static_cast<const guint8*>(tvb_memdup(pinfo->pool, tvb, off, len));
   item.len = len;
-  wmem_array_append_one(frame_record(pinfo, kPoolExportRecord, eo_tap, sizeof(BinaryItem)), item);
+  wmem_array_t* items = frame_record(pinfo, kPoolExportRecord, eo_tap, sizeof(BinaryItem));
+  const guint n = wmem_array_get_count(items);
+  for (guint i = 0; i < n; ++i) {
+    const auto* other = static_cast<const BinaryItem*>(wmem_array_index(items, i));
+    if (other->slot == slot && std::strcmp(other->label, item.label) == 0) ++item.repeat;
+  }
+  wmem_array_append_one(items, item);
 }
 
 void sio_register_analysis(void) {
