@@ -12,7 +12,9 @@ import collections
 import json
 import os
 import re
+import shlex
 import shutil
+import subprocess
 import urllib.parse
 import unittest
 
@@ -329,6 +331,65 @@ class ExportObjects(unittest.TestCase):
                 total += len(want)
         # the captures hold attachments of events and of acks, over WebSocket and polling
         self.assertGreater(total, 20)
+
+
+README = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
+
+
+def readme_json_recipe():
+    """The README's one-record-per-packet command: (tshark arguments after the capture, jq arguments)."""
+    with open(README, encoding="utf-8") as f:
+        for line in f:
+            if "--no-duplicate-keys" in line and "| jq" in line:
+                tshark, jq = line.strip().split(" | ", 1)
+                args = shlex.split(tshark)
+                assert args[:3] == ["tshark", "-r", "some.pcapng"], args
+                return args[3:], shlex.split(jq)
+    raise AssertionError("no JSON recipe in the README")
+
+
+class JsonRecipe(unittest.TestCase):
+    """The README's recipe gives one JSON record per Socket.IO packet, also where one frame holds hundreds."""
+
+    def records(self, name):
+        ts = Tshark.get()
+        args, jq = readme_json_recipe()
+        out = ts.run(["-r", ts.capture(name + ".pcapng"), *args])
+        proc = subprocess.run(jq, input=out.encode(), capture_output=True, check=True)
+        return [json.loads(line) for line in proc.stdout.decode().splitlines()]
+
+    def test_m4_busy(self):
+        ts = Tshark.get()
+        records = self.records("m4_busy")
+        want = [json.loads(s) for s in modern.ModernTruth("check").expected("m4_busy")[1]]
+        self.assertEqual(len(records), len(want))
+        per_frame = collections.Counter(r["frame"] for r in records)
+        self.assertGreater(max(per_frame.values()), 400)  # hundreds of packets in one frame
+        got = collections.Counter()
+        for r in records:
+            p = {"dir": r["dir"], "type": r["type"], "endpoint": r["nsp"]}
+            if r["type"] in ("ack", "binary_ack"):
+                p["ack_id"] = int(r["ack"])
+                p["args"] = bins_placeholders(r["args"])
+            elif r["type"] in ("event", "binary_event"):
+                p["name"] = r["name"]
+                p["args"] = bins_placeholders(r["args"])
+            got[canon(p)] += 1
+        keep = ("dir", "type", "endpoint", "name", "args", "ack_id")
+        expected = collections.Counter(canon({k: bins_placeholders(v) for k, v in w.items() if k in keep})
+                                       for w in want)
+        self.assertEqual(got, expected)
+        self.assertEqual({r["session"] for r in records} - {None}, set(
+            ts.run(["-r", ts.capture("m4_busy.pcapng"), "-Y", "sio", "-T", "fields", "-e", "sio.session",
+                    "-E", "occurrence=f"]).split()))
+
+    def test_v0(self):
+        ts = Tshark.get()
+        records = self.records("v0_xhr_polling")
+        want = [line for line in ts.truth("v0_xhr_polling.truth.jsonl") if "pkt" in line]
+        self.assertEqual(len(records), len(want))
+        self.assertEqual(collections.Counter((r["dir"], r["type"], r["name"]) for r in records),
+                         collections.Counter((w["dir"], w["pkt"]["type"], w["pkt"].get("name")) for w in want))
 
 
 if __name__ == "__main__":
