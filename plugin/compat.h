@@ -9,6 +9,7 @@
 #include <epan/proto_data.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/dissectors/packet-http.h>
+#include <epan/follow.h>
 
 #include <tuple>
 #include <type_traits>
@@ -90,6 +91,24 @@ fvalue_t* sio_finfo_value(FieldInfo* fi) {
   } else {
     return &fi->value;
   }
+}
+
+// register_follow_stream(): 4.2 added the stream count (the GUI's stream number limit) and the
+// sub-stream id function (for followers with sub-streams; Socket.IO has none).
+inline void sio_register_follow(int proto, const char* tap, follow_conv_filter_func conv,
+                                follow_index_filter_func index, follow_address_filter_func addr,
+                                follow_port_to_display_func port, tap_packet_cb handler, guint32 (*count)(void)) {
+#if SIO_WIRESHARK_AT_LEAST(4, 2)
+  register_follow_stream(proto, tap, conv, index, addr, port, handler, count, nullptr);
+#else
+  (void)count;
+  register_follow_stream(proto, tap, conv, index, addr, port, handler);
+#endif
+}
+
+// An unsigned integer field's value.
+inline guint32 sio_field_uint(field_info* fi) {
+  return fvalue_get_uinteger(sio_finfo_value(fi));
 }
 
 // plugin_describe(), which 4.2 added: the kinds of plugin this is.

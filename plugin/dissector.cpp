@@ -567,6 +567,7 @@ void sio_register(void) {
 
   sio_register_eio();
   sio_register_session();
+  sio_register_analysis();
 
   module_t* m = prefs_register_protocol(proto_sio, sio_transport_prefs_applied);
   prefs_register_bool_preference(m, "detect_http", "Detect Socket.IO in HTTP polling bodies",

@@ -60,6 +60,7 @@ struct BinaryEvent {
   guint32 frame;
   guint32 total;               // attachments the event declares
   guint32 received;
+  const char* label;           // the event name, or "ack-N" for a binary ack (Export Objects)
   wmem_array_t* attachment_frames;  // guint32 frame of each attachment seen, in order
 };
 
@@ -107,6 +108,9 @@ void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const 
     auto* ev = wmem_new0(wmem_file_scope(), BinaryEvent);
     ev->frame = pinfo->num;
     ev->total = p.attachments_value;
+    ev->label = p.ack_id.present()
+                    ? wmem_strdup_printf(wmem_file_scope(), "ack-%" G_GUINT64_FORMAT, static_cast<guint64>(p.ack_id_value))
+                    : wmem_strndup(wmem_file_scope(), p.name_value.data(), p.name_value.size());
     // The count comes from the wire: slots are added as attachments arrive, so
     // memory follows what the capture holds, not what a packet declares.
     ev->attachment_frames = wmem_array_new(wmem_file_scope(), sizeof(guint32));
@@ -162,6 +166,7 @@ void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const Si
   ti = proto_tree_add_uint(et, hf_attachment_of, tvb, data.off, 0, link->event->frame);
   proto_item_set_generated(ti);
   wmem_strbuf_append_printf(info, "attachment %u of frame %u", link->num, link->event->frame);
+  sio_analysis_binary(pinfo, session, link->event->label, link->num, tvb, data.off, data.len);
 }
 
 // Whether a binary Engine.IO message (not an attachment) is a MessagePack Socket.IO packet: as the

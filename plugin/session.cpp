@@ -58,6 +58,7 @@ struct Session {
   bool overdue_flagged;       // the current silence was already flagged
   guint32 last_polling_frame; // the latest frame the session sent over a polling transport
   SioContent content;         // what its Engine.IO messages carry, decided by the first one
+  guint32 number;             // sio.session.index: 0, 1, ... in order of first appearance
   wmem_map_t* requests;       // "dir|namespace|id" -> AckRecord
 };
 
@@ -99,6 +100,7 @@ Session* session_get(const char* sid) {
     s = wmem_new0(wmem_file_scope(), Session);
     s->sid = wmem_strdup(wmem_file_scope(), sid);
     s->requests = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    s->number = sio_analysis_new_session();
     wmem_map_insert(sessions, s->sid, s);
   }
   last_session = s;
@@ -174,6 +176,7 @@ void show_common(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioC
   if (s) {
     proto_item* ti = proto_tree_add_string(tree, hf_session, tvb, off, 0, s->sid);
     proto_item_set_generated(ti);
+    sio_analysis_show_session(tree, tvb, off, s->number);
     if (s->start_frame && s->start_frame != pinfo->num) {
       ti = proto_tree_add_uint(tree, hf_session_start, tvb, off, 0, s->start_frame);
       proto_item_set_generated(ti);
@@ -413,6 +416,7 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
     proto_tree_add_expert(tree, pinfo, &ei_ack_unmatched, tvb, off, 0);
   }
   show_unclosed(tree, tvb, pinfo, t, off);
+  sio_analysis_packet(pinfo, c, t->session ? t->session->number : G_MAXUINT32, p, text);
 
   if (p.type_name && have_tap_listener(sio_tap)) {
     tap.version = p.version;

@@ -64,6 +64,20 @@ struct SioTapInfo {
 
 void sio_register_session(void);
 
+// Follow and Export Objects (analysis.cpp).
+void sio_register_analysis(void);
+// The number of a new session: 0, 1, ... in order of first appearance (first pass).
+guint32 sio_analysis_new_session(void);
+// The session's number (sio.session.index) on an item.
+void sio_analysis_show_session(proto_tree* tree, tvbuff_t* tvb, guint off, guint32 number);
+// A Socket.IO packet of session `session` (G_MAXUINT32: none known), for the follower.
+void sio_analysis_packet(packet_info* pinfo, const SioCarrier& c, guint32 session, const sio::Packet& p,
+                         std::string_view text);
+// Binary data sent as one object (a binary attachment; a MessagePack bin value), for Export Objects:
+// tvb[off, off+len) are the bytes as sent, `label` the event name (or "ack-N"), `slot` its number.
+void sio_analysis_binary(packet_info* pinfo, const char* sid, const char* label, guint32 slot, tvbuff_t* tvb,
+                         guint off, guint len);
+
 // What an Engine.IO session's messages carry: Socket.IO packets, or the application's own
 // text and binary messages (plain Engine.IO). The session's first message decides, on the
 // first pass (a clean Socket.IO packet: Socket.IO; a binary message that is a MessagePack
@@ -153,6 +167,8 @@ enum SioPoolKey : guint32 {
   kPoolTreeLimitSaid = 2,  // sio.tree_limit shown
   kPoolTapRecord = 3,      // session.cpp: the frame's tap record
   kPoolLayerLimitSaid = 4, // sio.layer_limit shown
+  kPoolFollowRecord = 5,   // analysis.cpp: the frame's record for the follower
+  kPoolExportRecord = 6,   // analysis.cpp: the frame's record for Export Objects
 };
 
 // True the first time in this dissection of the frame that it is asked for `key`.

@@ -181,10 +181,10 @@ void h2_visit(proto_node* node, gpointer data) {
   if (fi && fi->hfinfo) {
     const int id = fi->hfinfo->id;
     if (id == hf_h2_streamid) {
-      w->stream = w->headers_stream = fvalue_get_uinteger(sio_finfo_value(fi));
+      w->stream = w->headers_stream = sio_field_uint(fi);
       w->seen = true;
     } else if (id == hf_h2_promised) {
-      w->headers_stream = fvalue_get_uinteger(sio_finfo_value(fi));
+      w->headers_stream = sio_field_uint(fi);
     } else if (w->seen && (id == hf_h2_path || id == hf_h2_method)) {
       const char* value = fvalue_get_string(sio_finfo_value(fi));
       H2Stream* st = h2_stream(w->hc, w->headers_stream);
@@ -200,7 +200,7 @@ void h2_visit(proto_node* node, gpointer data) {
         }
       }
     } else if (w->seen && id == hf_h2_status) {
-      h2_stream(w->hc, w->headers_stream)->status = static_cast<guint16>(fvalue_get_uinteger(sio_finfo_value(fi)));
+      h2_stream(w->hc, w->headers_stream)->status = static_cast<guint16>(sio_field_uint(fi));
     }
   }
   proto_tree_children_foreach(node, h2_visit, data);

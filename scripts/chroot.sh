@@ -18,7 +18,7 @@ CHROOTS="${SIO_CHROOT_DIR:-/var/tmp/sio-chroots}"
 # clang for the fuzzers, valgrind — are left out).
 # msgpack-c's development package is picked inside the chroot (msgpack_package): the
 # "msgpack-c" entry stands for it (and changes the stamp of chroots made without it).
-CHROOT_PACKAGES=(cmake g++ make pkg-config python3 time tshark wireshark-dev libglib2.0-dev libsimdjson-dev
+CHROOT_PACKAGES=(cmake g++ make pkg-config python3 time jq tshark wireshark-dev libglib2.0-dev libsimdjson-dev
                  googletest libgtest-dev libbenchmark-dev util-linux passwd msgpack-c)
 
 log() { printf '== %s\n' "$*" >&2; }

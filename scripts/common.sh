@@ -22,7 +22,7 @@ msgpack_package() {
 }
 BUILD_PACKAGES=(cmake g++ make pkg-config tshark wireshark-dev libglib2.0-dev libsimdjson-dev "$(msgpack_package)"
                 util-linux)
-TEST_PACKAGES=(python3 time googletest libgtest-dev libbenchmark-dev clang valgrind debootstrap)
+TEST_PACKAGES=(python3 time jq googletest libgtest-dev libbenchmark-dev clang valgrind debootstrap)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else

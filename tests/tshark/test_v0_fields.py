@@ -9,8 +9,8 @@ from siotshark import Tshark, field
 
 CAPTURES = ["v0_websocket", "v0_xhr_polling", "v0_jsonp_polling"]
 # generated from the session, whatever their value
-GENERATED_ANY = {"sio.session", "sio.direction", "sio.session.start", "sio.ack_in", "sio.ack_to", "sio.ack_time",
-                 "sio.heartbeat_gap"}
+GENERATED_ANY = {"sio.session", "sio.session.index", "sio.direction", "sio.session.start", "sio.ack_in", "sio.ack_to",
+                 "sio.ack_time", "sio.heartbeat_gap"}
 GENERATED = {("sio.version", "1"), ("sio.endpoint", "/"), ("sio.ack", "auto"), ("sio.args", "[]"),
              ("sio.qs", ""), ("sio.data", "")}
 
