@@ -90,7 +90,9 @@ void append_json_string(wmem_strbuf_t* b, std::string_view s) {
 //   DIR NAMESPACE[?QS] TYPE ["NAME"] [id=N[+]] [ack=N] [attachments=N] [reason=R] [advice=A] [PAYLOAD] [malformed: ...]
 // DIR is c2s or s2c; NAME a JSON string; PAYLOAD the arguments as one JSON array (events, acks),
 // the data (CONNECT and ERROR payloads, 0.x message text and json data).
-const char* transcript_line(packet_info* pinfo, bool c2s, const sio::Packet& p, std::string_view text) {
+// A MessagePack packet (`mp`) shows the JSON renderings of its arguments and data.
+const char* transcript_line(packet_info* pinfo, bool c2s, const sio::Packet& p, std::string_view text,
+                            const sio::msgpack::Decoder* mp) {
   wmem_strbuf_t* b = wmem_strbuf_new(pinfo->pool, c2s ? "c2s " : "s2c ");
   std::string_view ep = p.endpoint.present() && p.endpoint.len ? p.endpoint.in(text) : std::string_view("/");
   wmem_strbuf_append_len(b, ep.data(), ep.size());
@@ -131,11 +133,16 @@ const char* transcript_line(packet_info* pinfo, bool c2s, const sio::Packet& p, 
   const bool has_args = v1 ? (p.type_code == sio::v1::event || p.type_code == sio::v1::ack)
                            : (p.type_code == sio::modern::event || p.type_code == sio::modern::ack ||
                               p.type_code == sio::modern::binary_event || p.type_code == sio::modern::binary_ack);
+  // (a MessagePack DISCONNECT may carry data, as in the tree: python-socketio sends nil)
   const bool has_data = v1 ? (p.type_code == sio::v1::message || p.type_code == sio::v1::json)
-                           : (p.type_code == sio::modern::connect || p.type_code == sio::modern::error);
+                           : (p.type_code == sio::modern::connect || p.type_code == sio::modern::error ||
+                              (mp && p.type_code == sio::modern::disconnect));
   if (!p.fault && p.type_name && has_args) {
     wmem_strbuf_append_c(b, ' ');
-    if (p.args.present() && p.args.len) {
+    if (mp && p.args.present()) {
+      std::string_view a = mp->args_json();
+      wmem_strbuf_append_len(b, a.data(), a.size());
+    } else if (p.args.present() && p.args.len) {
       std::string_view a = p.args.in(text);
       if (p.args_inner) wmem_strbuf_append_c(b, '[');
       wmem_strbuf_append_len(b, a.data(), a.size());
@@ -144,7 +151,7 @@ const char* transcript_line(packet_info* pinfo, bool c2s, const sio::Packet& p, 
       wmem_strbuf_append(b, "[]");
     }
   } else if (!p.fault && p.type_name && has_data && p.data.present() && p.data.len) {
-    std::string_view d = p.data.in(text);
+    std::string_view d = mp ? mp->data_json() : p.data.in(text);
     wmem_strbuf_append_c(b, ' ');
     wmem_strbuf_append_len(b, d.data(), d.size());
   }
@@ -252,6 +259,8 @@ tap_packet_status eo_packet(void* tapdata, packet_info* pinfo, epan_dissect_t*, 
 
 guint32 sio_analysis_new_session(void) { return session_count++; }
 
+bool sio_analysis_following(void) { return have_tap_listener(follow_tap); }
+
 void sio_analysis_show_session(proto_tree* tree, tvbuff_t* tvb, guint off, guint32 number) {
   if (!tree) return;
   proto_item* ti = proto_tree_add_uint(tree, hf_session_index, tvb, off, 0, number);
@@ -259,12 +268,12 @@ void sio_analysis_show_session(proto_tree* tree, tvbuff_t* tvb, guint off, guint
 }
 
 void sio_analysis_packet(packet_info* pinfo, const SioCarrier& c, guint32 session, const sio::Packet& p,
-                         std::string_view text) {
+                         std::string_view text, const sio::msgpack::Decoder* mp) {
   if (!have_tap_listener(follow_tap)) return;
   FollowItem item{};
   item.session = session;
   item.c2s = c.request;
-  item.line = transcript_line(pinfo, c.request, p, text);
+  item.line = transcript_line(pinfo, c.request, p, text, mp);
   item.len = static_cast<guint>(std::strlen(item.line));
   wmem_array_append_one(frame_record(pinfo, kPoolFollowRecord, follow_tap, sizeof(FollowItem)), item);
 }

@@ -280,7 +280,7 @@ proto_tree* sio_fill_packet_item(proto_item* pi, tvbuff_t* tvb, packet_info* pin
   proto_tree* st = proto_item_get_subtree(pi);
   if (!st) st = proto_item_add_subtree(pi, ett_sio);
   add_packet_fields(st, tvb, pinfo, p, text, mp);
-  sio_track_sio(st, tvb, pinfo, c, session, p, text);
+  sio_track_sio(st, tvb, pinfo, c, session, p, text, mp);
   if (p.fault) sio_add_fault(tvb, pinfo, st, p.fault, "packet");
   size_t before = wmem_strbuf_get_len(info);
   append_summary(info, p, text);

@@ -169,6 +169,21 @@ void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const Si
   sio_analysis_binary(pinfo, session, link->event->label, link->num, tvb, data.off, data.len);
 }
 
+// Each bin value of a MessagePack packet, for Export Objects: labelled like an attachment (the event
+// name, or ack-N), numbered in wire order within the packet.
+void export_msgpack_binaries(tvbuff_t* tvb, packet_info* pinfo, const char* session, const sio::Packet& p) {
+  const auto& bins = msgpack_decoder.binaries();
+  if (bins.empty() || p.fault) return;
+  const char* label =
+      p.ack_id.present()
+          ? wmem_strdup_printf(pinfo->pool, "ack-%" G_GUINT64_FORMAT, static_cast<guint64>(p.ack_id_value))
+      : p.name.present() ? wmem_strndup(pinfo->pool, p.name_value.data(), p.name_value.size())
+                         : "data";
+  for (size_t i = 0; i < bins.size(); ++i) {
+    sio_analysis_binary(pinfo, session, label, static_cast<guint32>(i), tvb, bins[i].bytes.off, bins[i].bytes.len);
+  }
+}
+
 // Whether a binary Engine.IO message (not an attachment) is a MessagePack Socket.IO packet: as the
 // preference says, else as its session's encoding is: the session's first message decides (first
 // pass), a MessagePack Socket.IO packet making it a MessagePack session. Without a session, each
@@ -313,9 +328,11 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
         is_msgpack_message(pinfo, session, sio_tvb_view(btvb), bdata)) {
       // one whole Socket.IO packet in MessagePack: its fields over the message's bytes
       std::string_view bytes = sio_tvb_view(btvb);
-      msgpack_decoder.set_json(tree != nullptr);  // the JSON texts only for fields that are shown or asked for
+      // the JSON texts only for fields that are shown or asked for, and for a follower's transcript
+      msgpack_decoder.set_json(tree != nullptr || sio_analysis_following());
       msgpack_decoder.packet(bytes, bdata, sio_packet);
       sio_add_packet(et, btvb, pinfo, sio_packet, bytes, bdata, info, c, session, &msgpack_decoder);
+      export_msgpack_binaries(btvb, pinfo, session, sio_packet);
     } else if (p.type_code == sio::eio::message) {
       note_attachment(btvb, pinfo, et, c, key, bdata, info, session);
     } else {

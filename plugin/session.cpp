@@ -324,7 +324,7 @@ void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
 }
 
 void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
-                   const sio::Packet& p, std::string_view text) {
+                   const sio::Packet& p, std::string_view text, const sio::msgpack::Decoder* mp) {
   const guint off = p.type.present() ? p.type.off : 0;
   const guint32 key = sio_packet_index(pinfo);
   Track scratch{};
@@ -416,7 +416,7 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
     proto_tree_add_expert(tree, pinfo, &ei_ack_unmatched, tvb, off, 0);
   }
   show_unclosed(tree, tvb, pinfo, t, off);
-  sio_analysis_packet(pinfo, c, t->session ? t->session->number : G_MAXUINT32, p, text);
+  sio_analysis_packet(pinfo, c, t->session ? t->session->number : G_MAXUINT32, p, text, mp);
 
   if (p.type_name && have_tap_listener(sio_tap)) {
     tap.version = p.version;

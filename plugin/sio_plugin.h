@@ -71,8 +71,11 @@ guint32 sio_analysis_new_session(void);
 // The session's number (sio.session.index) on an item.
 void sio_analysis_show_session(proto_tree* tree, tvbuff_t* tvb, guint off, guint32 number);
 // A Socket.IO packet of session `session` (G_MAXUINT32: none known), for the follower.
+// `mp`: decoded from MessagePack by it (the transcript shows its JSON renderings).
 void sio_analysis_packet(packet_info* pinfo, const SioCarrier& c, guint32 session, const sio::Packet& p,
-                         std::string_view text);
+                         std::string_view text, const sio::msgpack::Decoder* mp);
+// Whether a follower listens (then MessagePack packets need their JSON renderings even without a tree).
+bool sio_analysis_following(void);
 // Binary data sent as one object (a binary attachment; a MessagePack bin value), for Export Objects:
 // tvb[off, off+len) are the bytes as sent, `label` the event name (or "ack-N"), `slot` its number.
 void sio_analysis_binary(packet_info* pinfo, const char* sid, const char* label, guint32 slot, tvbuff_t* tvb,
@@ -97,7 +100,7 @@ void sio_track_eio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
                    guint off, uint8_t eio_type, bool upgrade = false);
 // Session, direction, ack matching, heartbeats and the tap of a Socket.IO packet.
 void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const SioCarrier& c, const char* sid,
-                   const sio::Packet& p, std::string_view text);
+                   const sio::Packet& p, std::string_view text, const sio::msgpack::Decoder* mp = nullptr);
 
 extern int proto_eio;
 void sio_register_eio(void);

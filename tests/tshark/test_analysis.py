@@ -88,6 +88,8 @@ def bins_placeholders(value):
     if isinstance(value, dict):
         if value.get("_placeholder") is True and "num" in value:
             return "<bin>"
+        if set(value) == {"_binary"}:  # a MessagePack bin value, as the transcript writes it
+            return "<bin>"
         return {k: bins_placeholders(v) for k, v in value.items()}
     if isinstance(value, list):
         return [bins_placeholders(v) for v in value]
@@ -107,11 +109,11 @@ def modern_packet(line):
     elif "id" in p:
         out["id"] = p["id"]
     if p["type"] in ("event", "binary_event", "ack", "binary_ack"):
-        out["args"] = bins_placeholders(json.loads(p["payload"]))
+        out["args"] = bins_placeholders(modern.msgpack_values(json.loads(p["payload"])))
         if p["type"] in ("event", "binary_event"):
             out["name"] = p["name"]
     elif "payload" in p:
-        out["data"] = json.loads(p["payload"])
+        out["data"] = modern.msgpack_values(json.loads(p["payload"]))
     if "attachments" in p:
         out["attachments"] = p["attachments"]
     return canon(out)
@@ -145,11 +147,13 @@ def v0_packet(line):
 
 def truth_attachments(ts, name):
     """(label, slot, bytes) of every binary attachment the peers logged: the binary values of an event
-    or ack, numbered in the order socket.io's parser numbers placeholders (depth first, in order)."""
+    or ack, numbered in the order socket.io's parser numbers placeholders (depth first, in order).
+    In MessagePack captures, the bin values of every packet (events, acks, CONNECT data), in wire order."""
+    msgpack = "msgpack" in name
     out = []
     for line in ts.truth(name + ".truth.jsonl"):
         pkt = line.get("sio")
-        if not pkt or pkt.get("type") not in (5, 6):
+        if not pkt or (pkt.get("type") not in (5, 6) and not msgpack):
             continue
         found = []
 
@@ -164,11 +168,13 @@ def truth_attachments(ts, name):
                 for x in v:
                     walk(x)
 
-        data = pkt.get("data") or []
-        if pkt["type"] == 5:
+        data = pkt.get("data")
+        if pkt["type"] in (2, 5) and isinstance(data, list) and data:
             label, args = str(data[0]), data[1:]
-        else:
+        elif pkt["type"] in (3, 6):
             label, args = "ack-%d" % pkt["id"], data
+        else:
+            label, args = "data", data
         walk(args)
         out += [(label, slot, b) for slot, b in enumerate(found)]
     return out
@@ -316,7 +322,7 @@ class ExportObjects(unittest.TestCase):
             with self.subTest(name):
                 want = truth_attachments(ts, name)
                 attachment_frames = {int(f) for f in ts.run(
-                    ["-r", ts.capture(name + ".pcapng"), "-2", "-Y", "sio.attachment.num",
+                    ["-r", ts.capture(name + ".pcapng"), "-2", "-Y", "sio.attachment.num || sio.binary_value",
                      "-T", "fields", "-e", "frame.number"]).split()}
                 for extra in ((), ("-2",)):
                     files = self.export(name, extra)
