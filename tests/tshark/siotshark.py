@@ -125,6 +125,15 @@ class Tshark:
         unescape = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
         return [[re.sub(r"\\(.)", lambda m: unescape.get(m.group(1), m.group(0)), v) for v in row] for row in rows]
 
+    def synth(self, name, build):
+        """A synthetic capture in the test home: build(pcap) writes its packets (synth.Pcap)."""
+        from synth import Pcap
+        path = self.file(name)
+        with Pcap(path) as pc:
+            build(pc)
+        self.chown(path)
+        return path
+
     def file(self, name):
         """A path in the test home, writable by the user tshark runs as."""
         path = os.path.join(self.home, name)

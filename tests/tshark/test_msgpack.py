@@ -10,7 +10,7 @@ import struct
 import unittest
 
 from siotshark import Tshark, field, field_bytes, fields_of
-from synth import Pcap, polling, websocket, ws_frame
+from synth import polling, websocket, ws_frame
 
 CAPTURES = ("m4_msgpack_ws", "m4_msgpack_polling", "m5_python_msgpack")
 OPEN = b'0{"sid":"%s","upgrades":[],"pingInterval":25000,"pingTimeout":20000}'
@@ -75,23 +75,12 @@ def build_msgpack(n):
     return build
 
 
-def rows(out):
-    return [line.split("\t") for line in out.splitlines()]
-
-
 class Msgpack(unittest.TestCase):
     maxDiff = None
 
     @classmethod
     def setUpClass(cls):
         cls.ts = Tshark.get()
-
-    def pcap(self, name, build):
-        path = self.ts.file(name)
-        with Pcap(path) as pc:
-            build(pc)
-        self.ts.chown(path)
-        return path
 
     def test_fields_cover_their_bytes(self):
         """Each field's bytes are the MessagePack value it shows: the type integer, the nsp and name strings,
@@ -182,12 +171,12 @@ class Msgpack(unittest.TestCase):
             ws.send(False, ws_frame(CONNECT, binary=True))
             ws.send(False, ws_frame(event("hi", "there", b"\x01\x02"), binary=True))
 
-        path = self.pcap("msgpack_forced.pcap", build)
+        path = self.ts.synth("msgpack_forced.pcap", build)
         cmd = ["-r", path, "-Y", "websocket", "-T", "fields", "-e", "sio.type", "-e", "sio.args", "-e",
                "_ws.expert.message", "-E", "occurrence=a", "-E", "aggregator=|"]
-        self.assertEqual(rows(self.ts.run(cmd)), [["", "", ""]] * 3)
+        self.assertEqual(self.ts.field_rows(self.ts.run(cmd)), [["", "", ""]] * 3)
         for extra in ([], ["-2"]):
-            got = rows(self.ts.run(cmd + ["-o", "sio.encoding:msgpack"] + extra))
+            got = self.ts.field_rows(self.ts.run(cmd + ["-o", "sio.encoding:msgpack"] + extra))
             self.assertEqual(got[0][:2], ["", ""], extra)
             self.assertIn("Malformed Socket.IO packet: MessagePack packet is not a map (at byte 0)", got[0][2])
             self.assertEqual(got[1][:2], ["connect", ""], extra)
@@ -202,9 +191,9 @@ class Msgpack(unittest.TestCase):
             # an unknown type, nsp after it
             ws.send(False, ws_frame(b"\x82\xa4type\x09\xa3nsp\xa2/x", binary=True))
 
-        path = self.pcap("msgpack_cut.pcap", build)
+        path = self.ts.synth("msgpack_cut.pcap", build)
         for extra in ([], ["-2"]):
-            got = rows(self.ts.run(["-r", path, "-Y", "websocket", "-T", "fields", "-e", "sio.type", "-e",
+            got = self.ts.field_rows(self.ts.run(["-r", path, "-Y", "websocket", "-T", "fields", "-e", "sio.type", "-e",
                                     "sio.endpoint", "-e", "_ws.expert.message", "-e", "_ws.col.Info",
                                     "-E", "occurrence=a", "-E", "aggregator=|"] + extra))
             self.assertEqual(got[1][:2], ["event", "/chat"], extra)
@@ -216,10 +205,10 @@ class Msgpack(unittest.TestCase):
 
     def test_hostile_inputs_are_bounded_and_named(self):
         n = 20000
-        path = self.pcap("msgpack_hostile.pcap", build_msgpack(n))
+        path = self.ts.synth("msgpack_hostile.pcap", build_msgpack(n))
         out = self.ts.run(["-r", path, "-Y", "tcp.port == 40011 && websocket", "-T", "fields", "-e", "sio.type",
                            "-e", "_ws.expert.message", "-E", "occurrence=a", "-E", "aggregator=|"])
-        got = [(t, [m for m in msgs.split("|") if m.startswith("Malformed")]) for t, msgs in rows(out)]
+        got = [(t, [m for m in msgs.split("|") if m.startswith("Malformed")]) for t, msgs in self.ts.field_rows(out)]
         # the packet's map and its data array count: 254 nested arrays inside decode (256 levels); the first
         # one too many is at byte 24 + 254 (the arrays start after the name)
         deep = "Malformed Socket.IO packet: MessagePack nested too deeply (at byte 278)"
@@ -241,7 +230,7 @@ class Msgpack(unittest.TestCase):
                                "_ws.malformed", "-e", "sio.malformed", "-E", "occurrence=a", "-E", "aggregator=,"]
                               + args)
             counts = {}
-            for r in rows(out):
+            for r in self.ts.field_rows(out):
                 for name in r[0].split(","):
                     counts[name] = counts.get(name, 0) + 1
                 self.assertEqual(r[1:], ["", ""])

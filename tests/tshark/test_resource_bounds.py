@@ -10,7 +10,7 @@ import os
 import unittest
 
 from siotshark import Tshark
-from synth import Pcap, polling, websocket, ws_frame
+from synth import polling, websocket, ws_frame
 from test_sessions import parse_stats
 
 OPEN = b'0{"sid":"%s","upgrades":[],"pingInterval":25000,"pingTimeout":20000}'
@@ -79,13 +79,6 @@ class ResourceBounds(unittest.TestCase):
     def setUpClass(cls):
         cls.ts = Tshark.get()
 
-    def pcap(self, name, build):
-        path = self.ts.file(name)
-        with Pcap(path) as pc:
-            build(pc)
-        self.ts.chown(path)
-        return path
-
     def assert_no_dissector_bug(self, args):
         rc, out, err = self.ts.run(args, full=True)
         self.assertEqual(rc, 0, err[-2000:])
@@ -94,7 +87,7 @@ class ResourceBounds(unittest.TestCase):
         return out
 
     def test_deep_json_is_bounded_and_named(self):
-        path = self.pcap("deep.pcap", build_deep)
+        path = self.ts.synth("deep.pcap", build_deep)
         out = self.assert_no_dissector_bug(["-r", path, "-Y", "sio", "-T", "fields", "-e", "sio.name", "-e",
                                             "_ws.expert.message", "-E", "occurrence=a", "-E", "aggregator=|"])
         got = [(name, [m for m in messages.split("|") if m.startswith("Malformed")]) for name, messages in rows(out)]
@@ -108,7 +101,7 @@ class ResourceBounds(unittest.TestCase):
 
     def test_hundreds_of_thousands_of_packets_in_one_body(self):
         n = 300000
-        path = self.pcap("tiny.pcap", build_tiny(n))
+        path = self.ts.synth("tiny.pcap", build_tiny(n))
         out = self.assert_no_dissector_bug(["-r", path, "-Y", "http.response", "-T", "fields", "-e",
                                             "_ws.expert.message", "-E", "occurrence=a", "-E", "aggregator=|"])
         for row in out.splitlines():
@@ -121,7 +114,7 @@ class ResourceBounds(unittest.TestCase):
 
     def test_thousands_of_attachments_are_linked(self):
         n = 10000
-        path = self.pcap("attachments.pcap", build_attachments(n))
+        path = self.ts.synth("attachments.pcap", build_attachments(n))
         out = self.assert_no_dissector_bug(["-r", path, "-2", "-Y", "websocket", "-T", "fields", "-e", "frame.number",
                                             "-e", "sio.attachments", "-e", "sio.attachment.num", "-e",
                                             "sio.attachment.event", "-e", "_ws.expert.message", "-E", "occurrence=a"])
@@ -140,7 +133,7 @@ class ResourceBounds(unittest.TestCase):
 
     def test_statistics_with_thousands_of_namespaces_and_names(self):
         n = 5000
-        path = self.pcap("names.pcap", build_names(n))
+        path = self.ts.synth("names.pcap", build_names(n))
         stats, totals = parse_stats(self.ts.run(["-r", path, "-q", "-z", "sio,tree"]))
         self.assertEqual(totals["Packets by namespace"], n)
         self.assertEqual(stats["Packets by namespace"], {"/ns%d" % i: 1 for i in range(n)})
@@ -151,7 +144,7 @@ class ResourceBounds(unittest.TestCase):
         # Wireshark 4.0 and 4.4 unmask at most 256 KiB of a client frame and hand that on: the JSON then ends
         # early, and says so. 4.6's WebSocket dissector stops at that limit itself ("Packet size limited during
         # capture: WebSocket truncated"), with or without the plugin, and hands nothing on.
-        path = self.pcap("masked.pcap", build_masked)
+        path = self.ts.synth("masked.pcap", build_masked)
         out = self.assert_no_dissector_bug(["-r", path, "-Y", "sio", "-T", "fields", "-e", "_ws.expert.message"])
         if out.strip():
             self.assertIn("Malformed Socket.IO packet: JSON text ends before its arrays and objects close (at byte "
@@ -175,7 +168,7 @@ class ResourceBounds(unittest.TestCase):
             ws.send(False, ws_frame(OPEN % b"l1"))
             ws.send(False, b"".join(ws_frame(b'42["m",{"i":%d}]' % i) for i in range(n)))
 
-        path = self.pcap("packed.pcap", build)
+        path = self.ts.synth("packed.pcap", build)
         for args in ([], ["-V"], ["-2", "-V"]):
             out = self.ts.run(["-r", path, "-Y", "frame.number == 4", "-T", "fields", "-e", "sio.type", "-e",
                                "_ws.malformed", "-e", "_ws.expert.message", "-e", "json.value.number",
@@ -219,7 +212,7 @@ class ResourceBounds(unittest.TestCase):
         for acks in (False, True):
             extra = {}
             for n in (small, large):
-                path = self.pcap("endless.pcap", build(n, acks))
+                path = self.ts.synth("endless.pcap", build(n, acks))
                 for passes in ((), ("-2",)):
                     extra[n, passes] = self.peak_kb(path, passes) - self.peak_kb(path, (*passes, *DISABLED))
             for passes in ((), ("-2",)):
