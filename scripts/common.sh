@@ -7,7 +7,9 @@ BUILD="${SIO_BUILD_DIR:-$ROOT/build}"
 
 # Debian packages: what the plugin's build needs (run.sh), and what the tests add
 # (test.sh): GoogleTest, Google Benchmark, and for the host-only checks clang's
-# fuzzer runtime, valgrind and debootstrap (the other Wireshark versions' chroots).
+# fuzzer runtime, valgrind, debootstrap (the other Wireshark versions' chroots) and
+# the GUI test's Xvfb, Wireshark (Qt), xdotool and ImageMagick (screenshots). The
+# chroots' own list is in scripts/chroot.sh.
 # msgpack-c's development package is libmsgpack-c-dev from trixie on, libmsgpack-dev on bookworm:
 # the one installed already, else the first that apt has a candidate for.
 msgpack_package() {
@@ -22,7 +24,8 @@ msgpack_package() {
 }
 BUILD_PACKAGES=(cmake g++ make pkg-config tshark wireshark-dev libglib2.0-dev libsimdjson-dev "$(msgpack_package)"
                 util-linux)
-TEST_PACKAGES=(python3 time jq googletest libgtest-dev libbenchmark-dev clang valgrind debootstrap)
+TEST_PACKAGES=(python3 time jq googletest libgtest-dev libbenchmark-dev clang valgrind debootstrap
+               xvfb wireshark-qt xdotool imagemagick)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
