@@ -319,6 +319,7 @@ proto_item* sio_add_packet(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, 
 
 bool sio_want_args(proto_tree* tree) {
   return proto_field_is_referenced(tree, hf_args) || proto_field_is_referenced(tree, hf_arg) ||
+         proto_field_is_referenced(tree, hf_binary_value) ||  // MessagePack bin values sit under their argument
          (sio_pref_json_subtree && json_handle && proto_field_is_referenced(tree, proto_json));
 }
 
