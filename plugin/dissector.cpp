@@ -5,6 +5,7 @@
 #include <wsutil/str_util.h>
 
 #include <cinttypes>
+#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -257,6 +258,7 @@ void add_json_value(proto_tree* t, tvbuff_t* tvb, packet_info* pinfo, std::strin
       proto_tree_add_item(t, jf.null, tvb, off, len, ENC_NA);
       break;
     default: {
+      if (text[pos] != '-' && (text[pos] < '0' || text[pos] > '9')) break;  // not JSON text
       char* num = wmem_strndup(pinfo->pool, text.data() + pos, end - pos);
       if (jf.number_double) {
         proto_tree_add_double(t, jf.number, tvb, off, len, g_ascii_strtod(num, nullptr));
@@ -270,7 +272,9 @@ void add_json_value(proto_tree* t, tvbuff_t* tvb, packet_info* pinfo, std::strin
 
 // The light JSON tree of a packet's arguments: a json item holding the arguments' array.
 // For an event, the name is not an argument: the array lists the items after it.
+// `text` holds the arguments as validated JSON text (the decoders' JSON packets).
 void add_json_tree(proto_tree* at, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p, std::string_view text) {
+  if (p.args.end() > text.size()) return;
   proto_item* ji = proto_tree_add_item(at, proto_json, tvb, p.args.off, p.args.len, ENC_NA);
   proto_tree* jt = proto_item_add_subtree(ji, ett_json_array);
   if (!p.args_inner) {
@@ -283,19 +287,10 @@ void add_json_tree(proto_tree* at, tvbuff_t* tvb, packet_info* pinfo, const sio:
   for (const sio::Span& it : p.arg_items) add_json_value(arr, tvb, pinfo, text, it.off, it.end());
 }
 
-bool referenced(int hf) { return hf >= 0 && proto_registrar_get_nth(static_cast<guint>(hf))->ref_type != HF_REF_TYPE_NONE; }
-
-// Whether the arguments get the JSON dissector's subtree (the sio.json_subtree preference):
-// - when a filter, a field list (-e), a column or a tap names json or one of its fields
-//   (Wireshark marks the json protocol referenced then): those fields are all there;
-// - in a tree that is shown (the details pane, -V, -O, PDML and JSON output), unless the
-//   arguments' own text is what is asked for (sio.args or sio.arg named, as in
-//   -T fields -e sio.args, whose visible tree no one reads): there the JSON dissector,
-//   which parses every argument list again, would be most of the cost.
+// Whether the arguments get a JSON tree (the sio.json_subtree preference): when the tree is
+// shown or json fields are asked for.
 bool want_json_tree(proto_tree* tree) {
-  if (!sio_pref_json_subtree || !json_handle || !json_hfi || !tree) return false;
-  if (json_hfi->ref_type != HF_REF_TYPE_NONE) return true;
-  return PTREE_DATA(tree)->visible && !referenced(hf_args) && !referenced(hf_arg);
+  return sio_pref_json_subtree && json_handle && tree && proto_field_is_referenced(tree, proto_json);
 }
 
 // Adds the fields of one decoded packet under `st`.
@@ -338,8 +333,16 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
   if (has_args && !p.fault && sio_want_args(st)) {
     if (p.args.present() && p.args.len) {
       std::string_view a = p.args.in(text);
-      const char* value = p.args_inner ? wmem_strdup_printf(pinfo->pool, "[%.*s]", static_cast<int>(a.size()), a.data())
-                                       : wmem_strndup(pinfo->pool, a.data(), a.size());
+      char* value;
+      if (p.args_inner) {  // the arguments after an event's name, in brackets (plain copies: they can be large)
+        value = static_cast<char*>(wmem_alloc(pinfo->pool, a.size() + 3));
+        value[0] = '[';
+        if (!a.empty()) std::memcpy(value + 1, a.data(), a.size());
+        value[a.size() + 1] = ']';
+        value[a.size() + 2] = '\0';
+      } else {
+        value = wmem_strndup(pinfo->pool, a.data(), a.size());
+      }
       ti = proto_tree_add_string(st, hf_args, tvb, p.args.off, p.args.len, value);
       proto_tree* at = proto_item_add_subtree(ti, ett_args);
       for (const sio::Span& it : p.arg_items) {
@@ -351,21 +354,22 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
       // per value, paths included): it runs when a filter or field list names json; otherwise the
       // light tree is built from the arguments already validated, with the JSON dissector's fields.
       // Either adds at most a few items per byte; where those might not fit, neither is added.
-      if (at && want_json_tree(at) && jf.usable && json_hfi->ref_type == HF_REF_TYPE_NONE &&
-          sio_tree_room(at, tvb, pinfo, 3 * (p.args.len + 2)) && json_layer_room(at, tvb, pinfo)) {
-        add_json_tree(at, tvb, pinfo, p, text);
-      } else if (at && want_json_tree(at) &&
-          sio_tree_room(at, tvb, pinfo, 3 * (p.args.len + 2)) && json_layer_room(at, tvb, pinfo)) {
-        tvbuff_t* jt;
-        if (p.args_inner) {
-          jt = tvb_new_child_real_data(tvb, reinterpret_cast<const guint8*>(value), static_cast<guint>(a.size() + 2),
-                                       static_cast<gint>(a.size() + 2));
+      if (at && want_json_tree(at) && sio_tree_room(at, tvb, pinfo, 3 * (p.args.len + 2)) &&
+          json_layer_room(at, tvb, pinfo)) {
+        if (jf.usable && json_hfi && json_hfi->ref_type == HF_REF_TYPE_NONE) {
+          add_json_tree(at, tvb, pinfo, p, text);
         } else {
-          jt = tvb_new_subset_length(tvb, p.args.off, p.args.len);
+          tvbuff_t* jt;
+          if (p.args_inner) {
+            jt = tvb_new_child_real_data(tvb, reinterpret_cast<const guint8*>(value),
+                                         static_cast<guint>(a.size() + 2), static_cast<gint>(a.size() + 2));
+          } else {
+            jt = tvb_new_subset_length(tvb, p.args.off, p.args.len);
+          }
+          col_set_writable(pinfo->cinfo, -1, FALSE);
+          call_dissector_only(json_handle, jt, pinfo, at, nullptr);
+          col_set_writable(pinfo->cinfo, -1, TRUE);
         }
-        col_set_writable(pinfo->cinfo, -1, FALSE);
-        call_dissector_only(json_handle, jt, pinfo, at, nullptr);
-        col_set_writable(pinfo->cinfo, -1, TRUE);
       }
     } else {
       guint off = p.args.present() ? p.args.off : (p.data.present() ? p.data.end() : p.type.off);
