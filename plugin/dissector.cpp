@@ -182,7 +182,8 @@ void append_summary(wmem_strbuf_t* info, const sio::Packet& p, std::string_view 
 }
 
 // Each WebSocket message already takes two protocol layers (websocket, sio), and
-// tshark stops a frame at gui.max_tree_depth layers. The JSON tree takes a third:
+// tshark stops a frame at gui.max_tree_depth layers. The JSON dissector's tree takes a third
+// (the light tree none):
 // past half the limit it is left out (the arguments stay as sio.args and sio.arg),
 // so that it costs a frame of many messages few of them. Said once per frame.
 bool json_layer_room(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo) {
@@ -354,11 +355,10 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
       // per value, paths included): it runs when a filter or field list names json; otherwise the
       // light tree is built from the arguments already validated, with the JSON dissector's fields.
       // Either adds at most a few items per byte; where those might not fit, neither is added.
-      if (at && want_json_tree(at) && sio_tree_room(at, tvb, pinfo, 3 * (p.args.len + 2)) &&
-          json_layer_room(at, tvb, pinfo)) {
+      if (at && want_json_tree(at) && sio_tree_room(at, tvb, pinfo, 3 * (p.args.len + 2))) {
         if (jf.usable && json_hfi && json_hfi->ref_type == HF_REF_TYPE_NONE) {
-          add_json_tree(at, tvb, pinfo, p, text);
-        } else {
+          add_json_tree(at, tvb, pinfo, p, text);  // items only: no protocol layer
+        } else if (json_layer_room(at, tvb, pinfo)) {
           tvbuff_t* jt;
           if (p.args_inner) {
             jt = tvb_new_child_real_data(tvb, reinterpret_cast<const guint8*>(value),
