@@ -3,6 +3,7 @@
 #include <epan/exceptions.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 #include <wsutil/str_util.h>
 
 #include <cinttypes>
@@ -476,6 +477,23 @@ proto_item* sio_add_packet(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, 
   return pi;
 }
 
+int proto_expert = -1;
+int proto_malformed = -1;
+int expert_tap = -1;
+
+proto_tree* sio_wanted_tree(proto_tree* tree) {
+  if (!tree || PTREE_DATA(tree)->visible) return tree;
+  if (proto_field_is_referenced(tree, proto_sio) || proto_field_is_referenced(tree, proto_eio) ||
+      (proto_json > 0 && proto_field_is_referenced(tree, proto_json)) ||
+      (proto_msgpack > 0 && proto_field_is_referenced(tree, proto_msgpack)) ||
+      (proto_expert > 0 && proto_field_is_referenced(tree, proto_expert)) ||
+      (proto_malformed > 0 && proto_field_is_referenced(tree, proto_malformed)) ||
+      (expert_tap >= 0 && have_tap_listener(expert_tap))) {
+    return tree;
+  }
+  return nullptr;
+}
+
 bool sio_want_args(proto_tree* tree) {
   return proto_field_is_referenced(tree, hf_args) || proto_field_is_referenced(tree, hf_arg) ||
          proto_field_is_referenced(tree, hf_binary_value) ||  // MessagePack bin values sit under their argument
@@ -769,6 +787,9 @@ void sio_handoff(void) {
   proto_json = proto_get_id_by_filter_name("json");
   msgpack_handle = find_dissector_add_dependency("msgpack", proto_sio);
   proto_msgpack = proto_get_id_by_filter_name("msgpack");
+  proto_expert = proto_get_id_by_filter_name("_ws.expert");
+  proto_malformed = proto_get_id_by_filter_name("_ws.malformed");
+  expert_tap = find_tap_id("expert");
   json_hfi = proto_json >= 0 ? proto_registrar_get_nth(static_cast<guint>(proto_json)) : nullptr;
   find_json_fields();
   sio_handoff_transport();

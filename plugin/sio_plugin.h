@@ -32,6 +32,12 @@ extern expert_field ei_sio_malformed;
 extern expert_field ei_sio_guess;
 extern expert_field ei_sio_tree_limit;
 
+// `tree` when anything of the plugin's items is wanted in it, else nullptr: the tree is shown, or a
+// filter, field list or tap names an sio, eio, json, msgpack, expert or malformed field. Wireshark
+// builds a hidden tree for every frame whenever some field is asked for (sio.http2_streams asks for
+// HTTP/2's); the plugin's items would all be thrown away there, so they are not made.
+proto_tree* sio_wanted_tree(proto_tree* tree);
+
 // `tree`, or nullptr once `need` more items would pass the tree item limit
 // (gui.max_tree_items): the first time in a frame, an expert item says so.
 // Decoding goes on without a tree, so columns, sessions and statistics stay whole.

@@ -400,6 +400,7 @@ tvbuff_t* decode_literal(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, st
 }
 
 int dissect_body(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
+  tree = sio_wanted_tree(tree);
   const auto* ctx = static_cast<const BodyCtx*>(data);
   if (!ctx) return 0;
   std::string_view text = sio_tvb_view(tvb);
@@ -537,6 +538,7 @@ sio_heur_result dissect_ws_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* t
   if (!sio_pref_detect_ws || !proto_is_protocol_enabled(sio_protocol)) return false;
   guint len = tvb_captured_length(tvb);
   if (!len) return false;
+  tree = sio_wanted_tree(tree);
 
   WsConv* wc = nullptr;
   conversation_t* conv = nullptr;
