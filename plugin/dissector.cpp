@@ -756,8 +756,8 @@ void sio_register(void) {
   prefs_register_bool_preference(m, "http2_streams", "Read HTTP/2 stream headers",
                                  "Decode polling bodies carried over HTTP/2: their stream's :path, :method and "
                                  ":status are read from the HTTP/2 fields, which makes Wireshark build a protocol "
-                                 "tree for every frame on the first pass (about 10% more time for a plain "
-                                 "'tshark -r'). Off: HTTP/2 bodies are decoded from their content alone, as "
+                                 "tree for every frame on the first pass (about 6% more instructions for a "
+                                 "plain 'tshark -r' of a WebSocket capture). Off: HTTP/2 bodies are decoded from their content alone, as "
                                  "when the request is not in the capture (no session from the URI, the "
                                  "Engine.IO version guessed, the lower port taken for the server's).",
                                  &sio_pref_http2_streams);
