@@ -7,9 +7,6 @@
 #include <wsutil/str_util.h>
 
 #include <cinttypes>
-#include <cstring>
-#include <initializer_list>
-#include <string>
 #include <vector>
 
 #include "sio_plugin.h"
@@ -66,9 +63,6 @@ int ett_sio = -1;
 int ett_args = -1;
 int ett_handshake = -1;
 int ett_jsonp = -1;
-int ett_json_object = -1;
-int ett_json_array = -1;
-int ett_json_member = -1;
 
 dissector_handle_t json_handle;
 int proto_json = -1;
@@ -81,47 +75,6 @@ const enum_val_t encoding_vals[] = {
     {"msgpack", "MessagePack (socket.io-msgpack-parser, python-socketio msgpack)", kEncodingMsgpack},
     {nullptr, nullptr, 0},
 };
-
-header_field_info* json_hfi;  // the JSON protocol's field: whether a filter or field list names json
-
-// The JSON dissector's own fields, for the light JSON tree built from the arguments already
-// validated (see add_json_tree). Usable only when each is registered with a type it is added as.
-struct JsonFields {
-  int object = -1, array = -1, member = -1, key = -1, string = -1, number = -1, true_ = -1, false_ = -1, null = -1;
-  bool number_double = true;  // json.value.number: FT_DOUBLE, else FT_STRING (the number's text)
-  bool member_string = true;  // json.member: FT_STRING (its value the key), else FT_NONE
-  bool usable = false;
-} jf;
-
-int json_field(const char* name, std::initializer_list<ftenum> types) {
-  header_field_info* h = proto_registrar_get_byname(name);
-  if (!h) return -1;
-  for (ftenum t : types) {
-    if (h->type == t) return h->id;
-  }
-  return -1;
-}
-
-void find_json_fields() {
-  jf.object = json_field("json.object", {FT_NONE});
-  jf.array = json_field("json.array", {FT_NONE});
-  jf.member = json_field("json.member", {FT_STRING, FT_NONE});
-  jf.key = json_field("json.key", {FT_STRING});
-  jf.string = json_field("json.value.string", {FT_STRING});
-  jf.number = json_field("json.value.number", {FT_DOUBLE, FT_STRING});
-  jf.true_ = json_field("json.value.true", {FT_NONE});
-  jf.false_ = json_field("json.value.false", {FT_NONE});
-  jf.null = json_field("json.value.null", {FT_NONE});
-  header_field_info* num = proto_registrar_get_byname("json.value.number");
-  jf.number_double = num && num->type == FT_DOUBLE;
-  header_field_info* member = proto_registrar_get_byname("json.member");
-  jf.member_string = member && member->type == FT_STRING;
-  jf.usable = jf.object >= 0 && jf.array >= 0 && jf.member >= 0 && jf.key >= 0 && jf.string >= 0 &&
-              jf.number >= 0 && jf.true_ >= 0 && jf.false_ >= 0 && jf.null >= 0;
-}
-
-sio::Json json_strings;  // unescapes JSON string literals of the light JSON tree
-std::string unescaped;
 
 const value_string v1_reason_vals[] = {
     {0, "transport not supported"},
@@ -197,8 +150,7 @@ void append_summary(wmem_strbuf_t* info, const sio::Packet& p, std::string_view 
 }
 
 // Each WebSocket message already takes two protocol layers (websocket, sio), and
-// tshark stops a frame at gui.max_tree_depth layers. The JSON dissector's tree takes a third
-// (the light tree none):
+// tshark stops a frame at gui.max_tree_depth layers. The JSON tree takes a third:
 // past half the limit it is left out (the arguments stay as sio.args and sio.arg),
 // so that it costs a frame of many messages few of them. Said once per frame.
 bool json_layer_room(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo) {
@@ -219,104 +171,6 @@ void add_data_binaries(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
     if (!(st = sio_tree_room(st, tvb, pinfo, 1))) break;
     proto_tree_add_item(st, hf_binary_value, tvb, b.bytes.off, b.bytes.len, ENC_NA);
   }
-}
-
-
-// A JSON string's value: its bytes inside the quotes, unescaped where it has escapes (packet memory).
-const char* json_string_value(packet_info* pinfo, std::string_view lit) {
-  std::string_view inner = lit.substr(1, lit.size() - 2);
-  if (inner.find('\\') == std::string_view::npos) return wmem_strndup(pinfo->pool, inner.data(), inner.size());
-  if (json_strings.string_literal(lit, 0, unescaped)) return wmem_strndup(pinfo->pool, inner.data(), inner.size());
-  return wmem_strndup(pinfo->pool, unescaped.data(), unescaped.size());
-}
-
-// One JSON value of `text` (the tvb's bytes, validated JSON) at [pos, end), with the JSON
-// dissector's fields: objects, arrays, members with their keys, and the values.
-void add_json_value(proto_tree* t, tvbuff_t* tvb, packet_info* pinfo, std::string_view text, size_t pos, size_t end) {
-  namespace js = sio::json_scan;
-  const auto off = static_cast<gint>(pos);
-  const auto len = static_cast<gint>(end - pos);
-  switch (text[pos]) {
-    case '{': {
-      proto_item* oi = proto_tree_add_item(t, jf.object, tvb, off, len, ENC_NA);
-      proto_tree* ot = proto_item_add_subtree(oi, ett_json_object);
-      size_t p = js::skip_ws(text, pos + 1);
-      while (p < end && text[p] == '"') {
-        const size_t key_end = js::string_end(text, p);
-        size_t v = js::skip_ws(text, js::skip_ws(text, key_end) + 1);  // past ':'
-        const size_t vend = js::value_end(text, v);
-        const char* key = json_string_value(pinfo, text.substr(p, key_end - p));
-        const auto moff = static_cast<gint>(p), mlen = static_cast<gint>(vend - p);
-        proto_item* mi = jf.member_string ? proto_tree_add_string(ot, jf.member, tvb, moff, mlen, key)
-                                          : proto_tree_add_item(ot, jf.member, tvb, moff, mlen, ENC_NA);
-        proto_tree* mt = proto_item_add_subtree(mi, ett_json_member);
-        proto_tree_add_string(mt, jf.key, tvb, static_cast<gint>(p), static_cast<gint>(key_end - p), key);
-        add_json_value(mt, tvb, pinfo, text, v, vend);
-        p = js::skip_ws(text, vend);
-        if (p >= end || text[p] != ',') break;
-        p = js::skip_ws(text, p + 1);
-      }
-      break;
-    }
-    case '[': {
-      proto_item* ai = proto_tree_add_item(t, jf.array, tvb, off, len, ENC_NA);
-      proto_tree* at = proto_item_add_subtree(ai, ett_json_array);
-      size_t p = js::skip_ws(text, pos + 1);
-      while (p < end && text[p] != ']') {
-        const size_t vend = js::value_end(text, p);
-        add_json_value(at, tvb, pinfo, text, p, vend);
-        p = js::skip_ws(text, vend);
-        if (p >= end || text[p] != ',') break;
-        p = js::skip_ws(text, p + 1);
-      }
-      break;
-    }
-    case '"':
-      proto_tree_add_string(t, jf.string, tvb, off, len, json_string_value(pinfo, text.substr(pos, end - pos)));
-      break;
-    case 't':
-      proto_tree_add_item(t, jf.true_, tvb, off, len, ENC_NA);
-      break;
-    case 'f':
-      proto_tree_add_item(t, jf.false_, tvb, off, len, ENC_NA);
-      break;
-    case 'n':
-      proto_tree_add_item(t, jf.null, tvb, off, len, ENC_NA);
-      break;
-    default: {
-      if (text[pos] != '-' && (text[pos] < '0' || text[pos] > '9')) break;  // not JSON text
-      char* num = wmem_strndup(pinfo->pool, text.data() + pos, end - pos);
-      if (jf.number_double) {
-        proto_tree_add_double(t, jf.number, tvb, off, len, g_ascii_strtod(num, nullptr));
-      } else {
-        proto_tree_add_string(t, jf.number, tvb, off, len, num);
-      }
-      break;
-    }
-  }
-}
-
-// The light JSON tree of a packet's arguments: a json item holding the arguments' array.
-// For an event, the name is not an argument: the array lists the items after it.
-// `text` holds the arguments as validated JSON text (the decoders' JSON packets).
-void add_json_tree(proto_tree* at, tvbuff_t* tvb, packet_info* pinfo, const sio::Packet& p, std::string_view text) {
-  if (p.args.end() > text.size()) return;
-  proto_item* ji = proto_tree_add_item(at, proto_json, tvb, p.args.off, p.args.len, ENC_NA);
-  proto_tree* jt = proto_item_add_subtree(ji, ett_json_array);
-  if (!p.args_inner) {
-    const size_t pos = sio::json_scan::skip_ws(text, p.args.off);
-    add_json_value(jt, tvb, pinfo, text, pos, sio::json_scan::value_end(text, pos));
-    return;
-  }
-  proto_item* ai = proto_tree_add_item(jt, jf.array, tvb, p.args.off, p.args.len, ENC_NA);
-  proto_tree* arr = proto_item_add_subtree(ai, ett_json_array);
-  for (const sio::Span& it : p.arg_items) add_json_value(arr, tvb, pinfo, text, it.off, it.end());
-}
-
-// Whether the arguments get a JSON tree (the sio.json_subtree preference): when the tree is
-// shown or json fields are asked for.
-bool want_json_tree(proto_tree* tree) {
-  return sio_pref_json_subtree && json_handle && tree && proto_field_is_referenced(tree, proto_json);
 }
 
 // Adds the fields of one decoded packet under `st`. `mp`: decoded from MessagePack, whose JSON
@@ -360,16 +214,9 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
   if (has_args && !p.fault && sio_want_args(st)) {
     if (p.args.present() && p.args.len) {
       std::string_view a = mp ? mp->args_json() : p.args.in(text);
-      char* value;
-      if (p.args_inner && !mp) {  // the arguments after an event's name, in brackets (plain copies: they can be large)
-        value = static_cast<char*>(wmem_alloc(pinfo->pool, a.size() + 3));
-        value[0] = '[';
-        if (!a.empty()) std::memcpy(value + 1, a.data(), a.size());
-        value[a.size() + 1] = ']';
-        value[a.size() + 2] = '\0';
-      } else {
-        value = wmem_strndup(pinfo->pool, a.data(), a.size());
-      }
+      const char* value = p.args_inner && !mp
+                              ? wmem_strdup_printf(pinfo->pool, "[%.*s]", static_cast<int>(a.size()), a.data())
+                              : wmem_strndup(pinfo->pool, a.data(), a.size());
       ti = proto_tree_add_string(st, hf_args, tvb, p.args.off, p.args.len, value);
       proto_tree* at = proto_item_add_subtree(ti, ett_args);
       size_t next_binary = 0;  // MessagePack: binary values in wire order, so in argument order
@@ -391,27 +238,21 @@ void add_packet_fields(proto_tree* st, tvbuff_t* tvb, packet_info* pinfo, const 
           proto_tree_add_item(bt, hf_binary_value, tvb, b.off, b.len, ENC_NA);
         }
       }
-      // The JSON tree: when json fields are asked for or the tree is shown (see want_json_tree).
-      // Wireshark's JSON dissector is costly (it parses the arguments again and adds several items
-      // per value, paths included): it runs when a filter or field list names json; otherwise the
-      // light tree is built from the arguments already validated, with the JSON dissector's fields.
-      // Either adds at most a few items per byte; where those might not fit, neither is added.
+      // Wireshark's JSON dissector is costly: only when the tree is shown or json fields are asked for.
+      // It adds at most a few items per byte; where those might not fit, it is not called.
       // (MessagePack packets get Wireshark's MessagePack dissection instead, over the whole packet.)
-      if (!mp && at && want_json_tree(at) && sio_tree_room(at, tvb, pinfo, 3 * (p.args.len + 2))) {
-        if (jf.usable && json_hfi && json_hfi->ref_type == HF_REF_TYPE_NONE) {
-          add_json_tree(at, tvb, pinfo, p, text);  // items only: no protocol layer
-        } else if (json_layer_room(at, tvb, pinfo)) {
-          tvbuff_t* jt;
-          if (p.args_inner) {
-            jt = tvb_new_child_real_data(tvb, reinterpret_cast<const guint8*>(value),
-                                         static_cast<guint>(a.size() + 2), static_cast<gint>(a.size() + 2));
-          } else {
-            jt = tvb_new_subset_length(tvb, p.args.off, p.args.len);
-          }
-          col_set_writable(pinfo->cinfo, -1, FALSE);
-          call_dissector_only(json_handle, jt, pinfo, at, nullptr);
-          col_set_writable(pinfo->cinfo, -1, TRUE);
+      if (!mp && sio_pref_json_subtree && json_handle && at && proto_field_is_referenced(at, proto_json) &&
+          sio_tree_room(at, tvb, pinfo, 3 * (p.args.len + 2)) && json_layer_room(at, tvb, pinfo)) {
+        tvbuff_t* jt;
+        if (p.args_inner) {
+          jt = tvb_new_child_real_data(tvb, reinterpret_cast<const guint8*>(value), static_cast<guint>(a.size() + 2),
+                                       static_cast<gint>(a.size() + 2));
+        } else {
+          jt = tvb_new_subset_length(tvb, p.args.off, p.args.len);
         }
+        col_set_writable(pinfo->cinfo, -1, FALSE);
+        call_dissector_only(json_handle, jt, pinfo, at, nullptr);
+        col_set_writable(pinfo->cinfo, -1, TRUE);
       }
     } else {
       guint off = p.args.present() ? p.args.off : (p.data.present() ? p.data.end() : p.type.off);
@@ -497,7 +338,7 @@ proto_tree* sio_wanted_tree(proto_tree* tree) {
 bool sio_want_args(proto_tree* tree) {
   return proto_field_is_referenced(tree, hf_args) || proto_field_is_referenced(tree, hf_arg) ||
          proto_field_is_referenced(tree, hf_binary_value) ||  // MessagePack bin values sit under their argument
-         want_json_tree(tree);
+         (sio_pref_json_subtree && json_handle && proto_field_is_referenced(tree, proto_json));
 }
 
 std::string_view sio_tvb_view(tvbuff_t* tvb) {
@@ -724,8 +565,7 @@ void sio_register(void) {
                           "Bytes of a MessagePack bin value in the packet, in place (in sio.args and sio.data as "
                           "{\"_binary\":\"<base64>\"})", HFILL}},
   };
-  static int* ett[] = {&ett_sio, &ett_args, &ett_handshake, &ett_jsonp, &ett_json_object, &ett_json_array,
-                       &ett_json_member};
+  static int* ett[] = {&ett_sio, &ett_args, &ett_handshake, &ett_jsonp};
   static ei_register_info ei[] = {
       {&ei_sio_malformed, {"sio.malformed", PI_MALFORMED, PI_ERROR, "Malformed Socket.IO data", EXPFILL}},
       {&ei_sio_guess, {"sio.heuristic", PI_PROTOCOL, PI_NOTE,
@@ -790,7 +630,5 @@ void sio_handoff(void) {
   proto_expert = proto_get_id_by_filter_name("_ws.expert");
   proto_malformed = proto_get_id_by_filter_name("_ws.malformed");
   expert_tap = find_tap_id("expert");
-  json_hfi = proto_json >= 0 ? proto_registrar_get_nth(static_cast<guint>(proto_json)) : nullptr;
-  find_json_fields();
   sio_handoff_transport();
 }

@@ -252,7 +252,7 @@ void add_open(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, std::string_vie
 // One Engine.IO packet at tvb[where]: the eio item, and the sio item of a message.
 void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const SioCarrier& c, sio::Span item,
                     sio::Span where, bool binary, const sio::Span* length, guint64 declared, wmem_strbuf_t* info,
-                    const char*& session, bool decoded = false) {
+                    const char*& session) {
   std::string_view text = sio_tvb_view(tvb);
   const uint8_t version = c.generation == sio::Generation::eio3 ? 3 : 4;
   const guint32 key = sio_packet_index(pinfo);
@@ -266,7 +266,7 @@ void dissect_packet(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const S
   sio::eio::Packet& p = eio_packet;
   if (binary) {
     sio::eio::decode_binary(text, where, version, p);
-  } else if (!decoded) {  // `decoded`: eio_packet already holds this text packet's decoding
+  } else {
     sio::eio::decode_text(text, where, version, p);
   }
   if (p.type_name) {
@@ -415,7 +415,6 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
     // One WebSocket message is one packet. Binary frames are told apart by the
     // v3 type byte, or by the attachments a binary event announced.
     bool binary;
-    bool decoded = false;  // eio_packet holds the text decoding of the message
     if (c.generation == sio::Generation::eio3) {
       binary = !text.empty() && static_cast<unsigned char>(text[0]) < sio::eio::kTypeCount;
     } else {
@@ -440,12 +439,11 @@ unsigned sio_dissect_eio(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, co
           sio::eio::decode_text(text, all, 4, eio_packet);
           binary = eio_packet.fault && eio_packet.fault.code != sio::Error::empty &&
                    (sio_session_content(c.session) != SioContent::socketio || !reads_as_text(text));
-          decoded = !binary;
         }
       }
     }
     const char* session = c.session;
-    dissect_packet(tvb, pinfo, tree, c, all, all, binary, nullptr, 0, info, session, decoded);
+    dissect_packet(tvb, pinfo, tree, c, all, all, binary, nullptr, 0, info, session);
     set_columns(pinfo, info, session);
     return 1;
   }

@@ -79,37 +79,11 @@ wmem_map_t* names;     // event names of requests, one copy each
 Session* last_session; // of the previous packet: consecutive packets mostly share it
 
 const char* intern(packet_info* pinfo, std::string_view name) {
-  char small[128];  // most names: looked up without an allocation
-  char* k = name.size() < sizeof small ? small : wmem_strndup(pinfo->pool, name.data(), name.size());
-  if (k == small) {
-    std::memcpy(small, name.data(), name.size());
-    small[name.size()] = '\0';
-  }
+  char* k = wmem_strndup(pinfo->pool, name.data(), name.size());
   if (auto* kept = static_cast<const char*>(wmem_map_lookup(names, k))) return kept;
   char* copy = wmem_strdup(wmem_file_scope(), k);
   wmem_map_insert(names, copy, copy);
   return copy;
-}
-
-// A request's key in its session's map, "<dir>|<namespace>|<id>" (packet memory): plain
-// appends, as this runs for every request and every ack.
-char* ack_key(packet_info* pinfo, char dir, std::string_view ep, guint64 id) {
-  char* k = static_cast<char*>(wmem_alloc(pinfo->pool, ep.size() + 24));
-  char* o = k;
-  *o++ = dir;
-  *o++ = '|';
-  if (!ep.empty()) std::memcpy(o, ep.data(), ep.size());
-  o += ep.size();
-  *o++ = '|';
-  char digits[20];
-  size_t n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + id % 10);
-    id /= 10;
-  } while (id);
-  while (n) *o++ = digits[--n];
-  *o = '\0';
-  return k;
 }
 
 void init_state() {
@@ -374,7 +348,8 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
       if (p.id.present() && !is_ack) {
         // a request: keyed by its sender's direction
         // Only requests still waiting are in the map: memory follows pending acks.
-        const char* k = ack_key(pinfo, c.request ? '>' : '<', ep, p.id_value);
+        const char* k = wmem_strdup_printf(pinfo->pool, "%c|%.*s|%" PRIu64, c.request ? '>' : '<',
+                                           static_cast<int>(ep.size()), ep.data(), p.id_value);
         const void* kept_key = nullptr;
         void* old = nullptr;
         if (wmem_map_lookup_extended(s->requests, k, &kept_key, &old)) {
@@ -391,7 +366,8 @@ void sio_track_sio(proto_tree* tree, tvbuff_t* tvb, packet_info* pinfo, const Si
         t->request = r;
       } else if (p.ack_id.present() && is_ack) {
         // an ack answers a request sent the other way
-        const char* k = ack_key(pinfo, c.request ? '<' : '>', ep, p.ack_id_value);
+        const char* k = wmem_strdup_printf(pinfo->pool, "%c|%.*s|%" PRIu64, c.request ? '<' : '>',
+                                           static_cast<int>(ep.size()), ep.data(), p.ack_id_value);
         const void* kept_key = nullptr;
         void* found = nullptr;
         if (wmem_map_lookup_extended(s->requests, k, &kept_key, &found)) {

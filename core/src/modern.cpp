@@ -191,9 +191,7 @@ void Decoder::packet(std::string_view in, Span where, uint8_t protocol, Packet& 
   if (!p.fault && (p.type_code == binary_event || p.type_code == binary_ack)) {
     json_scan::placeholders(d, base, placeholders_);
   }
-  // simdjson has checked the UTF-8 of the data it parsed without fault: the bytes before it are left
-  const bool data_checked = !d.empty() && p.type_code != disconnect;
-  if (!p.fault && !valid_utf8(data_checked ? s.substr(where.off, base - where.off) : s.substr(where.off))) {
+  if (!p.fault && !valid_utf8(s.substr(where.off))) {
     Fault f;
     utf16_units_to_bytes(s, where.off, UINT64_MAX, f);
     p.fault = f.code == Error::bad_utf8 ? f : make_fault(Error::bad_utf8, where.off);

@@ -2,8 +2,6 @@
 
 #include <simdjson.h>
 
-#include <cstring>
-
 namespace sio {
 
 const char* describe(Error e) {
@@ -78,15 +76,6 @@ size_t utf16_units_to_bytes(std::string_view s, size_t pos, uint64_t units, Faul
   size_t i = pos;
   uint64_t seen = 0;
   while (seen < units) {
-    // ASCII, eight bytes at a time: one unit each (most payload text)
-    while (units - seen >= 8 && i + 8 <= s.size()) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if (w & 0x8080808080808080ULL) break;
-      i += 8;
-      seen += 8;
-    }
-    if (seen == units) break;
     if (i >= s.size()) {
       fault = make_fault(Error::length_past_end, s.size());
       return i - pos;
@@ -202,57 +191,34 @@ bool form_field(std::string_view body, std::string_view name, Span& value) {
 namespace sio {
 
 namespace {
-// Value of each base64 character (both alphabets: + / and - _), -1 for any other byte.
-struct B64Table {
-  int8_t v[256];
-  constexpr B64Table() : v() {
-    for (int c = 0; c < 256; ++c) v[c] = -1;
-    for (int c = 'A'; c <= 'Z'; ++c) v[c] = static_cast<int8_t>(c - 'A');
-    for (int c = 'a'; c <= 'z'; ++c) v[c] = static_cast<int8_t>(c - 'a' + 26);
-    for (int c = '0'; c <= '9'; ++c) v[c] = static_cast<int8_t>(c - '0' + 52);
-    v[static_cast<unsigned char>('+')] = v[static_cast<unsigned char>('-')] = 62;
-    v[static_cast<unsigned char>('/')] = v[static_cast<unsigned char>('_')] = 63;
-  }
-};
-constexpr B64Table kB64{};
-int b64val(unsigned char c) { return kB64.v[c]; }
+int b64val(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
 }  // namespace
 
 Fault base64_decode(std::string_view in, uint32_t base, std::string& out) {
   out.clear();
-  out.resize(in.size() / 4 * 3 + 3);
-  char* o = out.data();
-  const auto* u = reinterpret_cast<const unsigned char*>(in.data());
-  size_t i = 0;
-  // Four characters (three bytes) at a time while none of them is '=' or outside the alphabet.
-  for (; i + 4 <= in.size(); i += 4) {
-    const int a = b64val(u[i]), b = b64val(u[i + 1]), c = b64val(u[i + 2]), d = b64val(u[i + 3]);
-    if ((a | b | c | d) < 0) break;
-    const uint32_t acc = static_cast<uint32_t>(a) << 18 | static_cast<uint32_t>(b) << 12 |
-                         static_cast<uint32_t>(c) << 6 | static_cast<uint32_t>(d);
-    *o++ = static_cast<char>(acc >> 16);
-    *o++ = static_cast<char>((acc >> 8) & 0xFF);
-    *o++ = static_cast<char>(acc & 0xFF);
-  }
-  // The rest (the last group, padding, or a bad character), one at a time.
+  out.reserve(in.size() / 4 * 3 + 3);
   uint32_t acc = 0;
   int bits = 0;
+  size_t i = 0;
   for (; i < in.size(); ++i) {
-    unsigned char c = u[i];
+    unsigned char c = static_cast<unsigned char>(in[i]);
     if (c == '=') break;
     int v = b64val(c);
-    if (v < 0) {
-      out.resize(static_cast<size_t>(o - out.data()));
-      return make_fault(Error::bad_base64, base + i);
-    }
+    if (v < 0) return make_fault(Error::bad_base64, base + i);
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      *o++ = static_cast<char>((acc >> bits) & 0xFF);
+      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
     }
   }
-  out.resize(static_cast<size_t>(o - out.data()));
   size_t data_chars = i;
   // Padding: only '=' may follow, and the total must be a multiple of 4.
   for (; i < in.size(); ++i) {

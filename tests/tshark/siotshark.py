@@ -164,8 +164,6 @@ class Tshark:
                 fname = field.get("name")
                 if fname in ("frame.number", "tcp.srcport", "tcp.dstport", "frame.protocols"):
                     info.setdefault(fname, field.get("show"))
-            # a JSON tree anywhere in the frame (the arguments' one is not a protocol layer of its own)
-            info["json"] = packet.find(".//proto[@name='json']") is not None
             items = []
 
             def walk(node, parent):
