@@ -101,6 +101,14 @@ Channel* channel_for(packet_info* pinfo, const SioCarrier& c) {
   return ch;
 }
 
+// What names a packet's binary data for Export Objects: the event name, or "ack-N" for an ack.
+const char* binary_label(wmem_allocator_t* scope, const sio::Packet& p) {
+  if (p.ack_id.present()) {
+    return wmem_strdup_printf(scope, "ack-%" G_GUINT64_FORMAT, static_cast<guint64>(p.ack_id_value));
+  }
+  return wmem_strndup(scope, p.name_value.data(), p.name_value.size());
+}
+
 // Links a binary event (first pass) and shows its attachments (later passes).
 void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const SioCarrier& c, guint32 key,
                        const sio::Packet& p) {
@@ -108,9 +116,7 @@ void note_binary_event(tvbuff_t* tvb, packet_info* pinfo, proto_tree* st, const 
     auto* ev = wmem_new0(wmem_file_scope(), BinaryEvent);
     ev->frame = pinfo->num;
     ev->total = p.attachments_value;
-    ev->label = p.ack_id.present()
-                    ? wmem_strdup_printf(wmem_file_scope(), "ack-%" G_GUINT64_FORMAT, static_cast<guint64>(p.ack_id_value))
-                    : wmem_strndup(wmem_file_scope(), p.name_value.data(), p.name_value.size());
+    ev->label = binary_label(wmem_file_scope(), p);
     // The count comes from the wire: slots are added as attachments arrive, so
     // memory follows what the capture holds, not what a packet declares.
     ev->attachment_frames = wmem_array_new(wmem_file_scope(), sizeof(guint32));
@@ -174,11 +180,7 @@ void note_attachment(tvbuff_t* tvb, packet_info* pinfo, proto_tree* et, const Si
 void export_msgpack_binaries(tvbuff_t* tvb, packet_info* pinfo, const char* session, const sio::Packet& p) {
   const auto& bins = msgpack_decoder.binaries();
   if (bins.empty() || p.fault) return;
-  const char* label =
-      p.ack_id.present()
-          ? wmem_strdup_printf(pinfo->pool, "ack-%" G_GUINT64_FORMAT, static_cast<guint64>(p.ack_id_value))
-      : p.name.present() ? wmem_strndup(pinfo->pool, p.name_value.data(), p.name_value.size())
-                         : "data";
+  const char* label = p.ack_id.present() || p.name.present() ? binary_label(pinfo->pool, p) : "data";
   for (size_t i = 0; i < bins.size(); ++i) {
     sio_analysis_binary(pinfo, session, label, static_cast<guint32>(i), tvb, bins[i].bytes.off, bins[i].bytes.len);
   }
